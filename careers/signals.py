@@ -1,0 +1,1 @@
+"""Catalog change hooks (cache invalidation lives here)."""

@@ -1,0 +1,55 @@
+"""A Redis cache that degrades to "always a miss" when Redis does not answer.
+
+The cache only ever holds what can be recomputed from the database, so a Redis outage must
+cost speed, never a failed request. Each failure is logged.
+"""
+
+import logging
+from typing import Any
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger("pathwise.cache")
+
+
+class ResilientRedisCache(RedisCache):
+    def _guard(self, op: str, default: Any, func: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except RedisError as exc:
+            logger.warning("cache %s failed, carrying on without the cache: %s", op, exc)
+            return default
+
+    def get(self, key, default=None, version=None):
+        return self._guard("get", default, super().get, key, default, version)
+
+    def get_many(self, keys, version=None):
+        return self._guard("get_many", {}, super().get_many, keys, version)
+
+    def set(self, key, value, timeout=None, version=None):
+        self._guard("set", None, super().set, key, value, timeout, version)
+
+    def add(self, key, value, timeout=None, version=None):
+        return self._guard("add", False, super().add, key, value, timeout, version)
+
+    def set_many(self, data, timeout=None, version=None):
+        return self._guard("set_many", list(data), super().set_many, data, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._guard("delete", False, super().delete, key, version)
+
+    def delete_many(self, keys, version=None):
+        self._guard("delete_many", None, super().delete_many, keys, version)
+
+    def incr(self, key, delta=1, version=None):
+        return self._guard("incr", None, super().incr, key, delta, version)
+
+    def touch(self, key, timeout=None, version=None):
+        return self._guard("touch", False, super().touch, key, timeout, version)
+
+    def has_key(self, key, version=None):
+        return self._guard("has_key", False, super().has_key, key, version)
+
+    def clear(self):
+        return self._guard("clear", False, super().clear)

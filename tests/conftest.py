@@ -1,0 +1,45 @@
+import pytest
+
+from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def owner(db):
+    return UserFactory(username="owner")
+
+
+@pytest.fixture
+def other_user(db):
+    return UserFactory(username="outsider")
+
+
+@pytest.fixture
+def editor(db):
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(username="editor", is_staff=True)
+    user.groups.add(Group.objects.get(name="Catalog editors"))
+    return user
+
+
+@pytest.fixture
+def owner_client(client, owner):
+    client.force_login(owner)
+    return client
+
+
+@pytest.fixture
+def shipped_catalog(db):
+    """The catalog file that ships with Pathwise, loaded into the test database."""
+    from django.core.management import call_command
+
+    call_command("load_catalog", verbosity=0)

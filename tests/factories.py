@@ -1,0 +1,122 @@
+import factory
+from django.contrib.auth import get_user_model
+
+from careers.models import (
+    Level,
+    Milestone,
+    MilestoneKind,
+    Region,
+    Role,
+    SalaryBand,
+    Skill,
+    SkillCategory,
+    Source,
+    Stage,
+    StageSkill,
+)
+
+PASSWORD = "a-Strong-passphrase-42"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"person{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    slug = factory.Sequence(lambda n: f"source-{n}")
+    title = factory.Sequence(lambda n: f"Career guide {n}")
+    publisher = "Guides Inc."
+    year = 2024
+
+
+class RoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Role
+
+    name = factory.Sequence(lambda n: f"Role {n}")
+    slug = factory.Sequence(lambda n: f"role-{n}")
+    family = "machine-learning"
+    summary = "Builds things with models."
+    description = "A longer description."
+    responsibilities = "Build models\nShip them"
+    is_published = True
+
+
+class StageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Stage
+
+    role = factory.SubFactory(RoleFactory)
+    slug = factory.Sequence(lambda n: f"stage-{n}")
+    level = Level.ENTRY
+    position = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Stage {n}")
+    years_min = 0
+    years_max = 2
+
+
+class SkillFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Skill
+
+    name = factory.Sequence(lambda n: f"Skill {n}")
+    slug = factory.Sequence(lambda n: f"skill-{n}")
+    category = SkillCategory.PROGRAMMING
+
+
+class StageSkillFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StageSkill
+
+    stage = factory.SubFactory(StageFactory)
+    skill = factory.SubFactory(SkillFactory)
+    required = True
+    position = factory.Sequence(lambda n: n)
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Milestone
+
+    stage = factory.SubFactory(StageFactory)
+    title = factory.Sequence(lambda n: f"Milestone {n}")
+    slug = factory.Sequence(lambda n: f"milestone-{n}")
+    kind = MilestoneKind.PROJECT
+    position = factory.Sequence(lambda n: n)
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+
+    name = factory.Sequence(lambda n: f"City {n}, ST")
+    slug = factory.Sequence(lambda n: f"city-{n}-st")
+
+
+class SalaryBandFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SalaryBand
+
+    role = factory.SubFactory(RoleFactory)
+    stage = None
+    region = None
+    low = 100_000
+    high = 150_000
+    year = 2024
+    source = factory.SubFactory(SourceFactory)
+    section = "Salary Ranges"

@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from careers.models import Milestone, Region, Role, Skill, Stage
+
+NOTE_MAX_LENGTH = 500
+EVIDENCE_MAX_LENGTH = 500
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    display_name = models.CharField(max_length=60, blank=True)
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        help_text="Empty: national (United States) figures.",
+    )
+
+    def __str__(self) -> str:
+        return self.display_name or self.user.get_username()
+
+
+class GoalQuerySet(models.QuerySet["Goal"]):
+    def active(self) -> GoalQuerySet:
+        return self.filter(is_active=True)
+
+
+class Goal(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="goals"
+    )
+    role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="+")
+    target_stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="+")
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    objects = GoalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(is_active=True), name="one_active_goal_per_user"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role.name} -> {self.target_stage.title}"
+
+
+class SkillStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    LEARNING = "learning", "Learning"
+    DONE = "done", "Done"
+
+
+class ProgressQuerySet(models.QuerySet):
+    def for_user(self, user) -> ProgressQuerySet:
+        return self.filter(user=user)
+
+
+class SkillProgress(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="progress")
+    # No row means "not started"; a row keeps its note and evidence even when set back.
+    status = models.CharField(max_length=12, choices=SkillStatus.choices)
+    started_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=NOTE_MAX_LENGTH, blank=True)
+    evidence_url = models.URLField(max_length=EVIDENCE_MAX_LENGTH, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProgressQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "skill"], name="one_skill_progress_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.skill_id} {self.status}"
+
+
+class MilestoneProgress(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    milestone = models.ForeignKey(Milestone, on_delete=models.PROTECT, related_name="progress")
+    completed_at = models.DateTimeField(null=True, blank=True, help_text="Empty: not done.")
+    note = models.CharField(max_length=NOTE_MAX_LENGTH, blank=True)
+    evidence_url = models.URLField(max_length=EVIDENCE_MAX_LENGTH, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProgressQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "milestone"], name="one_milestone_progress_per_user"
+            ),
+        ]
+
+    @property
+    def done(self) -> bool:
+        return self.completed_at is not None
+
+
+class EventKind(models.TextChoices):
+    SKILL = "skill", "Skill"
+    MILESTONE = "milestone", "Milestone"
+    GOAL = "goal", "Goal"
+    NOTE = "note", "Note"
+
+
+class ProgressEvent(models.Model):
+    """Append-only: one row per change a person makes. Never updated, never rewritten."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=EventKind.choices)
+    skill = models.ForeignKey(
+        Skill, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    milestone = models.ForeignKey(
+        Milestone, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    goal = models.ForeignKey(
+        Goal, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # Dashboard: "recent activity" (newest first) and pace (completions since a date).
+            models.Index(fields=["user", "-created_at"], name="event_user_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.from_state} -> {self.to_state}"

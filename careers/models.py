@@ -177,6 +177,9 @@ class Stage(models.Model):
     def __str__(self) -> str:
         return f"{self.role.name}: {self.title}"
 
+    def get_absolute_url(self) -> str:
+        return f"{self.role.get_absolute_url()}#stage-{self.slug}"
+
     def clean(self) -> None:
         if (
             self.years_min is not None
@@ -188,9 +191,6 @@ class Stage(models.Model):
             raise ValidationError(
                 {"leads_to": "Only a specialized stage can lead to another role."}
             )
-
-    def get_absolute_url(self) -> str:
-        return f"{self.role.get_absolute_url()}#stage-{self.slug}"
 
     @property
     def years_label(self) -> str:

@@ -106,6 +106,9 @@ class MilestoneProgress(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.milestone_id} {'done' if self.done else 'open'}"
+
     @property
     def done(self) -> bool:
         return self.completed_at is not None

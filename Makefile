@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 CATALOG ?= catalog/catalog.yaml
 
-.PHONY: run test install install-dev migrate catalog lint bench clean
+.PHONY: run test install install-dev migrate catalog lint bench vendor clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,7 @@ run: catalog
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install-dev
+	scripts/ensure-test-tools
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -40,6 +41,11 @@ lint: install-dev
 
 bench: install-dev
 	$(PY) manage.py bench $(BENCH_ARGS)
+
+# Refresh the vendored htmx from the locked npm package.
+vendor:
+	npm ci --no-audit --no-fund --loglevel=error
+	cp node_modules/htmx.org/dist/htmx.min.js static/js/htmx.min.js
 
 clean:
 	rm -rf $(VENV) staticfiles

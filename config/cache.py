@@ -21,6 +21,10 @@ class ResilientRedisCache(RedisCache):
             logger.warning("cache %s failed, carrying on without the cache: %s", op, exc)
             return default
 
+    def ping(self) -> bool:
+        """Raises when Redis does not answer (used by the readiness probe)."""
+        return bool(self._cache.get_client(write=True).ping())
+
     def get(self, key, default=None, version=None):
         return self._guard("get", default, super().get, key, default, version)
 

@@ -1,0 +1,22 @@
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
+
+
+class PrivatePagesNoStoreMiddleware:
+    """A page rendered for a signed-in person may show their data: no cache may keep it.
+
+    Only requests whose session was read can carry a person's data, so public pages served
+    to anonymous visitors stay cacheable.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.accessed and request.user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        return response

@@ -165,6 +165,7 @@ class Stage(models.Model):
                 fields=["role", "position"],
                 condition=Q(is_retired=False),
                 name="stage_position_unique_per_role",
+                violation_error_message="Another current stage of this role has this position.",
             ),
             models.CheckConstraint(
                 condition=Q(years_min__isnull=True)
@@ -227,7 +228,12 @@ class Skill(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(Lower("name"), name="skill_name_unique_ci"),
+            models.UniqueConstraint(
+                Lower("name"),
+                name="skill_name_unique_ci",
+                violation_error_message="A skill with this name already exists "
+                "(names are compared regardless of case).",
+            ),
         ]
 
     def __str__(self) -> str:

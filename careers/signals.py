@@ -1,1 +1,5 @@
 """Catalog change hooks (cache invalidation lives here)."""
+
+
+def catalog_changed() -> None:
+    """Called after any catalog change"""

@@ -43,3 +43,14 @@ def shipped_catalog(db):
     from django.core.management import call_command
 
     call_command("load_catalog", verbosity=0)
+
+
+@pytest.fixture
+def small_catalog(db):
+    """tests/fixtures/small_catalog.yaml loaded: two roles, the first leading to the second."""
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    path = Path(__file__).parent / "fixtures" / "small_catalog.yaml"
+    call_command("load_catalog", str(path), verbosity=0)

@@ -1,0 +1,548 @@
+"""Admin for catalog editors.
+
+Skills, stage skills and milestones that people's progress refers to are never deleted here:
+every way to delete them (the delete page, the bulk action, an inline's delete box) refuses with a
+message that points to retiring instead. Stages and roles are guarded too, since deleting one
+would take its stage skills and milestones with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.text import capfirst
+
+from careers import signals
+from careers.catalog import dump_catalog, export_catalog
+from careers.catalog.schema import SMALL_MAX
+from careers.models import (
+    Milestone,
+    OutlookFact,
+    Region,
+    Role,
+    SalaryBand,
+    Skill,
+    Source,
+    Stage,
+    StageSkill,
+)
+from tracker.models import MilestoneProgress, ProgressEvent, SkillProgress
+
+# --- Which rows people's progress refers to ----------------------------------------------------
+
+
+def skill_in_progress(skill: str = "pk") -> Q:
+    """Rows whose `skill` reference has progress or history from anyone."""
+    return Q(Exists(SkillProgress.objects.filter(skill=OuterRef(skill)))) | Q(
+        Exists(ProgressEvent.objects.filter(skill=OuterRef(skill)))
+    )
+
+
+def milestone_in_progress(milestone: str = "pk") -> Q:
+    return Q(Exists(MilestoneProgress.objects.filter(milestone=OuterRef(milestone)))) | Q(
+        Exists(ProgressEvent.objects.filter(milestone=OuterRef(milestone)))
+    )
+
+
+def items_in_progress(owner: str) -> Q:
+    """Stages or roles (`owner` is the items' key to them) holding an item in progress."""
+    return Q(
+        Exists(StageSkill.objects.filter(skill_in_progress("skill"), **{owner: OuterRef("pk")}))
+    ) | Q(Exists(Milestone.objects.filter(milestone_in_progress("pk"), **{owner: OuterRef("pk")})))
+
+
+@dataclass(frozen=True)
+class DeleteGuard:
+    in_progress: Callable[[], Q]
+    label: Callable[[Any], str]
+    instead: str
+
+    def blocked(self, queryset: QuerySet[Any]) -> list[Any]:
+        return list(queryset.filter(self.in_progress()))
+
+    def message(self, obj: Any) -> str:
+        return f"{self.label(obj)} {self.instead}"
+
+
+_RETIRE = (
+    "Retire it instead: it disappears from checklists but stays in their history. Tick "
+    "“Is retired” on its page and save, or use the “Retire selected {plural}” action in the list."
+)
+
+GUARDS: dict[type[models.Model], DeleteGuard] = {
+    Skill: DeleteGuard(
+        in_progress=skill_in_progress,
+        label=str,
+        instead="is part of people's progress, so it cannot be deleted. "
+        + _RETIRE.format(plural="skills"),
+    ),
+    StageSkill: DeleteGuard(
+        in_progress=lambda: skill_in_progress("skill"),
+        label=lambda ss: f"{ss.skill.name} (at {ss.stage.title})",
+        instead="is part of people's progress, so it cannot be deleted. "
+        + _RETIRE.format(plural="stage skills"),
+    ),
+    Milestone: DeleteGuard(
+        in_progress=milestone_in_progress,
+        label=str,
+        instead="is part of people's progress, so it cannot be deleted. "
+        + _RETIRE.format(plural="milestones"),
+    ),
+    Stage: DeleteGuard(
+        in_progress=lambda: items_in_progress("stage"),
+        label=lambda stage: stage.title,
+        instead="has skills or milestones that are part of people's progress, so it cannot "
+        "be deleted. Retire it instead: tick “Is retired” on its page and save; it disappears "
+        "from checklists but stays in their history.",
+    ),
+    Role: DeleteGuard(
+        in_progress=lambda: items_in_progress("role"),
+        label=str,
+        instead="has skills or milestones that are part of people's progress, so it cannot "
+        "be deleted. Unpublish it instead: untick “Is published” on its page and save; it "
+        "leaves the catalog but stays in their history.",
+    ),
+}
+
+
+def _notify_catalog_changed() -> None:
+    transaction.on_commit(lambda: signals.catalog_changed())
+
+
+# --- Shared admin behaviour --------------------------------------------------------------------
+
+
+class CatalogAdmin(admin.ModelAdmin):
+    """Tells the catalog hooks about every change, and applies the deletion guard if any."""
+
+    # save_related runs after save_model on every save, so one hook covers both.
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        _notify_catalog_changed()
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)
+        _notify_catalog_changed()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        super().delete_queryset(request, queryset)
+        _notify_catalog_changed()
+
+    @property
+    def guard(self) -> DeleteGuard | None:
+        return GUARDS.get(self.model)
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        guard = self.guard
+        obj = self.get_object(request, unquote(object_id))
+        if (
+            guard
+            and obj is not None
+            and self.has_delete_permission(request, obj)
+            and guard.blocked(self.model._default_manager.filter(pk=obj.pk))
+        ):
+            self.message_user(request, guard.message(obj), messages.ERROR)
+            opts = self.model._meta
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+            return HttpResponseRedirect(url)
+        return super().delete_view(request, object_id, extra_context)
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        if self.guard and "delete_selected" in actions:
+            _func, name, description = actions["delete_selected"]
+            actions["delete_selected"] = (guarded_delete_selected, name, description)
+        return actions
+
+
+def guarded_delete_selected(
+    modeladmin: CatalogAdmin, request: HttpRequest, queryset: QuerySet[Any]
+) -> HttpResponse | None:
+    guard = modeladmin.guard
+    blocked = guard.blocked(queryset) if guard else []
+    if guard and blocked:
+        for obj in blocked:
+            modeladmin.message_user(request, guard.message(obj), messages.ERROR)
+        modeladmin.message_user(request, "Nothing was deleted.", messages.WARNING)
+        return None
+    return delete_selected(modeladmin, request, queryset)
+
+
+def _set_retired(
+    modeladmin: CatalogAdmin, request: HttpRequest, queryset: QuerySet[Any], retired: bool
+) -> None:
+    changed = queryset.exclude(is_retired=retired).update(is_retired=retired)
+    if changed:
+        _notify_catalog_changed()
+    opts = modeladmin.model._meta
+    noun = opts.verbose_name if changed == 1 else opts.verbose_name_plural
+    verb = "Retired" if retired else "Brought back"
+    modeladmin.message_user(request, f"{verb} {changed} {noun}.", messages.SUCCESS)
+
+
+@admin.action(description="Retire selected %(verbose_name_plural)s", permissions=["change"])
+def retire(modeladmin: CatalogAdmin, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+    _set_retired(modeladmin, request, queryset, True)
+
+
+@admin.action(description="Bring back selected %(verbose_name_plural)s", permissions=["change"])
+def unretire(modeladmin: CatalogAdmin, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+    _set_retired(modeladmin, request, queryset, False)
+
+
+# --- Inline formsets ---------------------------------------------------------------------------
+
+
+class CatalogInlineFormSet(BaseInlineFormSet):
+    """Refuses guarded deletions, and duplicates that the database would refuse with a 500.
+
+    Django checks unique constraints between the forms of a formset only on fields the forms
+    show; `unique_within` names the keys it cannot see (a conditional constraint, or one on the
+    hidden `role`), optionally only for forms whose `is_retired` box is clear.
+    """
+
+    unique_within: tuple[str, ...] = ()
+    among_current_only = False
+
+    def clean(self) -> None:
+        # Before the base clean, whose check of protected rows would answer first, with a
+        # message that lists database rows instead of offering retirement.
+        refusals = self._guard_errors()
+        if refusals:
+            raise ValidationError(refusals)
+        super().clean()
+        duplicates = self._duplicate_errors()
+        if duplicates:
+            raise ValidationError(duplicates)
+
+    def _guard_errors(self) -> list[str]:
+        guard = GUARDS.get(self.model)
+        deleted = [form.instance.pk for form in self._deleting() if form.instance.pk]
+        if not guard or not deleted:
+            return []
+        blocked = guard.blocked(self.model._default_manager.filter(pk__in=deleted))
+        return [guard.message(obj) for obj in blocked]
+
+    def _duplicate_errors(self) -> list[str]:
+        errors = []
+        for name in self.unique_within:
+            seen: set[Any] = set()
+            for form in self._kept_forms():
+                value = form.cleaned_data.get(name)
+                if value is None:
+                    continue
+                if value in seen:
+                    label = capfirst(self.model._meta.get_field(name).verbose_name)
+                    errors.append(f"{label} “{value}” is used twice here; use it once.")
+                seen.add(value)
+        return errors
+
+    def _deleting(self) -> list[Any]:
+        # Not `deleted_forms`, which is empty while any form has an error.
+        return [form for form in self.forms if self.can_delete and self._should_delete_form(form)]
+
+    def _kept_forms(self) -> list[Any]:
+        deleted = self._deleting()
+        kept = []
+        for form in self.forms:
+            if form in deleted or not form.is_valid():
+                continue
+            if form.instance.pk is None and not form.has_changed():
+                continue  # an empty extra form
+            if self.among_current_only and form.cleaned_data.get("is_retired"):
+                continue
+            kept.append(form)
+        return kept
+
+
+class StageFormSet(CatalogInlineFormSet):
+    unique_within = ("position",)
+    among_current_only = True
+
+    def save(self, commit: bool = True) -> list[Any]:
+        if commit:
+            self._move_edited_stages_aside()
+        return super().save(commit)
+
+    def _move_edited_stages_aside(self) -> None:
+        """Park edited and deleted stages on unused positions before saving any of them.
+
+        Forms are saved one by one, so swapping two positions (or taking a deleted stage's
+        place) would break the one-stage-per-position rule halfway through.
+        """
+        edited = [
+            form.instance.pk
+            for form in self.initial_forms
+            if form.instance.pk and (form in self.deleted_forms or form.has_changed())
+        ]
+        if not edited:
+            return
+        used = set(Stage.objects.filter(role=self.instance).values_list("position", flat=True))
+        free = (p for p in range(SMALL_MAX, 0, -1) if p not in used)
+        for pk in edited:
+            Stage.objects.filter(pk=pk).update(position=next(free))
+
+
+class StageSkillFormSet(CatalogInlineFormSet):
+    unique_within = ("skill",)
+
+
+class MilestoneFormSet(CatalogInlineFormSet):
+    unique_within = ("slug",)
+
+
+class StageBandFormSet(CatalogInlineFormSet):
+    def _construct_form(self, i: int, **kwargs: Any) -> Any:
+        # A stage's band belongs to the stage's role; the form does not ask for it.
+        form = super()._construct_form(i, **kwargs)
+        form.instance.role_id = self.instance.role_id
+        return form
+
+
+# --- Inlines -----------------------------------------------------------------------------------
+
+
+class StageInline(admin.TabularInline):
+    model = Stage
+    fk_name = "role"
+    formset = StageFormSet
+    fields = ["position", "level", "title", "slug", "years_min", "years_max", "is_retired"]
+    prepopulated_fields = {"slug": ["title"]}
+    ordering = ["position"]
+    show_change_link = True
+    extra = 0
+
+
+class OutlookInline(admin.TabularInline):
+    model = OutlookFact
+    formset = CatalogInlineFormSet
+    fields = ["position", "text", "source", "section"]
+    extra = 0
+
+
+class RoleSalaryBandInline(admin.TabularInline):
+    model = SalaryBand
+    formset = CatalogInlineFormSet
+    verbose_name = "salary band for every stage"
+    verbose_name_plural = "salary bands for every stage"
+    fields = [
+        "region",
+        "low",
+        "high",
+        "midpoint",
+        "midpoint_kind",
+        "pay_basis",
+        "year",
+        "source",
+        "section",
+        "note",
+        "position",
+    ]
+    extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SalaryBand]:
+        # Stage bands are edited on their stage's page.
+        return super().get_queryset(request).filter(stage__isnull=True)
+
+
+class StageSkillInline(admin.TabularInline):
+    model = StageSkill
+    formset = StageSkillFormSet
+    fields = ["skill", "required", "position", "is_retired"]
+    autocomplete_fields = ["skill"]
+    extra = 0
+
+
+class MilestoneInline(admin.StackedInline):
+    model = Milestone
+    formset = MilestoneFormSet
+    fields = [("title", "slug"), ("kind", "position", "is_retired"), "description"]
+    prepopulated_fields = {"slug": ["title"]}
+    extra = 0
+
+
+class StageSalaryBandInline(admin.TabularInline):
+    model = SalaryBand
+    fk_name = "stage"
+    formset = StageBandFormSet
+    fields = [
+        "region",
+        "low",
+        "high",
+        "midpoint",
+        "midpoint_kind",
+        "p10",
+        "p90",
+        "pay_basis",
+        "year",
+        "source",
+        "section",
+        "note",
+        "position",
+    ]
+    extra = 0
+
+
+# --- Model admins ------------------------------------------------------------------------------
+
+
+@admin.register(Source)
+class SourceAdmin(CatalogAdmin):
+    list_display = ["title", "publisher", "year", "slug"]
+    list_filter = ["year"]
+    search_fields = ["title", "publisher", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+
+
+@admin.register(Region)
+class RegionAdmin(CatalogAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Skill)
+class SkillAdmin(CatalogAdmin):
+    list_display = ["name", "category", "roles_using", "is_retired", "slug"]
+    list_filter = ["category", "is_retired"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    actions = [retire, unretire]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Skill]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                role_count=Count(
+                    "stage_skills__role",
+                    filter=Q(stage_skills__is_retired=False),
+                    distinct=True,
+                )
+            )
+        )
+
+    @admin.display(description="roles using it", ordering="role_count")
+    def roles_using(self, skill: Skill) -> int:
+        return skill.role_count
+
+
+@admin.register(Role)
+class RoleAdmin(CatalogAdmin):
+    list_display = ["name", "family", "stage_count", "is_published", "updated_at"]
+    list_filter = ["family", "is_published"]
+    search_fields = ["name", "slug", "summary"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [StageInline, OutlookInline, RoleSalaryBandInline]
+    actions = ["export_yaml"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Role]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                current_stages=Count("stages", filter=Q(stages__is_retired=False), distinct=True)
+            )
+        )
+
+    @admin.display(description="stages", ordering="current_stages")
+    def stage_count(self, role: Role) -> int:
+        return role.current_stages
+
+    @admin.action(description="Export selected roles as YAML", permissions=["view"])
+    def export_yaml(self, request: HttpRequest, queryset: QuerySet[Role]) -> HttpResponse:
+        document = dump_catalog(export_catalog(queryset))
+        response = HttpResponse(document, content_type="application/yaml; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="pathwise-catalog.yaml"'
+        return response
+
+
+@admin.register(Stage)
+class StageAdmin(CatalogAdmin):
+    list_display = ["title", "role", "level", "position", "years", "is_retired"]
+    list_filter = ["level", "is_retired", "role__family", "role"]
+    list_select_related = ["role"]
+    search_fields = ["title", "slug", "role__name"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["role", "leads_to"]
+    ordering = ["role__name", "position"]
+    fieldsets = [
+        (None, {"fields": ["role", "title", "slug", "level", "position", "is_retired"]}),
+        (None, {"fields": [("years_min", "years_max"), "summary", "leads_to"]}),
+    ]
+    inlines = [StageSkillInline, MilestoneInline, StageSalaryBandInline]
+
+    @admin.display(description="years")
+    def years(self, stage: Stage) -> str:
+        return stage.years_label
+
+
+@admin.register(StageSkill)
+class StageSkillAdmin(CatalogAdmin):
+    list_display = ["skill", "stage", "role_name", "required", "position", "is_retired"]
+    list_filter = ["required", "is_retired", "stage__level", "skill__category"]
+    list_select_related = ["skill", "stage__role"]
+    search_fields = ["skill__name", "stage__title", "stage__role__name"]
+    autocomplete_fields = ["stage", "skill"]
+    actions = [retire, unretire]
+
+    @admin.display(description="role", ordering="stage__role__name")
+    def role_name(self, stage_skill: StageSkill) -> str:
+        return stage_skill.stage.role.name
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(CatalogAdmin):
+    list_display = ["title", "stage", "kind", "position", "is_retired"]
+    list_filter = ["kind", "is_retired", "stage__level"]
+    list_select_related = ["stage__role"]
+    search_fields = ["title", "slug", "stage__title", "stage__role__name"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["stage"]
+    actions = [retire, unretire]
+
+
+@admin.register(SalaryBand)
+class SalaryBandAdmin(CatalogAdmin):
+    list_display = ["__str__", "low", "midpoint", "high", "pay_basis", "year", "source"]
+    list_filter = ["region", "pay_basis", "year", "role__family"]
+    list_select_related = ["role", "stage", "region", "source"]
+    search_fields = ["role__name", "stage__title", "region__name", "section"]
+    autocomplete_fields = ["role", "stage", "region", "source"]
+    fieldsets = [
+        (None, {"fields": ["role", "stage", "region"]}),
+        (
+            "Figures (whole US dollars a year)",
+            {
+                "fields": [
+                    ("low", "high"),
+                    ("midpoint", "midpoint_kind"),
+                    ("p10", "p90"),
+                    "pay_basis",
+                ]
+            },
+        ),
+        ("Where it comes from", {"fields": ["year", "source", "section", "note", "position"]}),
+    ]
+
+
+@admin.register(OutlookFact)
+class OutlookFactAdmin(CatalogAdmin):
+    list_display = ["text", "role", "source", "section"]
+    list_filter = ["role__family", "source"]
+    list_select_related = ["role", "source"]
+    search_fields = ["text", "role__name", "section"]
+    autocomplete_fields = ["role", "source"]

@@ -1,0 +1,484 @@
+"""Writing a validated catalog to the database.
+
+Rows are matched by their permanent keys (slugs; stage skills by role and skill), and a field is
+written only when its value differs, so applying the same document twice writes nothing. What the
+document no longer lists is retired, never deleted: people's progress points at it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.db import models, transaction
+
+from careers import signals
+from careers.models import (
+    Milestone,
+    OutlookFact,
+    Region,
+    Role,
+    SalaryBand,
+    Skill,
+    Source,
+    Stage,
+    StageSkill,
+)
+
+from .schema import SMALL_MAX, BandSpec, Catalog, RoleSpec, parse_catalog
+
+KINDS = (
+    "sources",
+    "regions",
+    "skills",
+    "roles",
+    "stages",
+    "stage skills",
+    "milestones",
+    "outlook facts",
+    "salary bands",
+)
+
+
+class CatalogError(Exception):
+    """The document has problems; nothing was written."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(f"{len(problems)} problem(s) in the catalog; nothing was written")
+        self.problems = problems
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    retired: int = 0
+    restored: int = 0
+    deleted: int = 0
+
+    def __bool__(self) -> bool:
+        return any(asdict(self).values())
+
+    def describe(self) -> str:
+        return ", ".join(f"{n} {label}" for label, n in asdict(self).items() if n)
+
+
+@dataclass
+class Summary:
+    counts: dict[str, Counts] = field(default_factory=lambda: {kind: Counts() for kind in KINDS})
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return any(self.counts.values())
+
+    def lines(self) -> list[str]:
+        return [f"{kind}: {counts.describe()}" for kind, counts in self.counts.items() if counts]
+
+
+# --- Validation against the database -----------------------------------------------------------
+
+
+def validate_catalog(data: Any) -> list[str]:
+    """Every problem in a loaded document, each as "<path>: <message>"; empty when it can apply."""
+    _catalog, problems = _checked(data)
+    return problems
+
+
+def _checked(data: Any) -> tuple[Catalog | None, list[str]]:
+    known_roles = set(Role.objects.values_list("slug", flat=True))
+    catalog, problems = parse_catalog(data, known_role_slugs=known_roles)
+    if catalog is None:
+        return None, problems
+    problems = _database_conflicts(catalog)
+    return (None, problems) if problems else (catalog, [])
+
+
+def _database_conflicts(catalog: Catalog) -> list[str]:
+    """Names that rows outside the document already hold, which the unique constraints refuse."""
+    problems = []
+    checks: list[tuple[type[models.Model], str, Sequence[Any], Callable[[str], str]]] = [
+        (Region, "regions", catalog.regions, str),
+        (Skill, "skills", catalog.skills, str.lower),
+        (Role, "roles", catalog.roles, str),
+    ]
+    for model, key, specs, fold in checks:
+        listed = {spec.slug for spec in specs}
+        taken = {
+            fold(name): slug
+            for slug, name in model._default_manager.exclude(slug__in=listed).values_list(
+                "slug", "name"
+            )
+        }
+        label = model._meta.verbose_name
+        for i, spec in enumerate(specs):
+            holder = taken.get(fold(spec.name))
+            if holder is not None:
+                problems.append(
+                    f"{key}[{i}].name: '{spec.name}' is already the name of the {label} "
+                    f"'{holder}' in the database, which this file does not list"
+                )
+    return problems
+
+
+# --- Applying ----------------------------------------------------------------------------------
+
+
+def apply_catalog(data: Any) -> Summary:
+    """Validate a loaded document and write it in one transaction, or raise CatalogError."""
+    with transaction.atomic():
+        catalog, problems = _checked(data)
+        if catalog is None:
+            raise CatalogError(problems)
+        summary = _apply(catalog)
+        if summary.changed:
+            transaction.on_commit(lambda: signals.catalog_changed())
+    return summary
+
+
+def _apply(catalog: Catalog) -> Summary:
+    summary = Summary()
+    counts = summary.counts
+    sources = _apply_sources(catalog, counts["sources"])
+    regions = _apply_regions(catalog, counts["regions"])
+    skills = _apply_skills(catalog, counts["skills"])
+    # Every role, including those outside the document, which `leads_to` may name.
+    roles = _apply_roles(catalog, counts["roles"])
+    for spec in catalog.roles:
+        role = roles[spec.slug]
+        stages = _apply_stages(role, spec, roles, counts["stages"])
+        _apply_stage_skills(role, spec, stages, skills, counts["stage skills"])
+        _apply_milestones(role, spec, stages, counts["milestones"])
+        _apply_outlook(role, spec, sources, counts["outlook facts"])
+        _apply_bands(role, spec, stages, sources, regions, counts["salary bands"])
+    _retire_unlisted_skills(catalog, summary)
+    _note_roles_left_alone(catalog, summary)
+    return summary
+
+
+def _differs(obj: models.Model, name: str, value: Any) -> bool:
+    model_field = obj._meta.get_field(name)
+    if model_field.many_to_one:
+        # Compare ids: reading the relation itself would cost a query per row.
+        wanted = value.pk if value is not None else None
+        return getattr(obj, model_field.attname) != wanted
+    return getattr(obj, name) != value
+
+
+def _update(obj: models.Model, values: dict[str, Any]) -> bool:
+    changed = [name for name, value in values.items() if _differs(obj, name, value)]
+    if not changed:
+        return False
+    for name in changed:
+        setattr(obj, name, values[name])
+    if any(f.name == "updated_at" for f in obj._meta.concrete_fields):
+        changed.append("updated_at")
+    obj.save(update_fields=changed)
+    return True
+
+
+def _upsert(
+    model: type[models.Model],
+    existing: dict[Any, Any],
+    key: Any,
+    values: dict[str, Any],
+    counts: Counts,
+) -> Any:
+    obj = existing.get(key)
+    if obj is None:
+        obj = model(**values)
+        obj.save()
+        existing[key] = obj
+        counts.created += 1
+        return obj
+    was_retired = getattr(obj, "is_retired", False)
+    if _update(obj, values):
+        if was_retired:
+            counts.restored += 1
+        else:
+            counts.updated += 1
+    return obj
+
+
+def _retire(model: type[models.Model], objs: Iterable[Any], counts: Counts) -> None:
+    objs = [obj for obj in objs if not obj.is_retired]
+    if not objs:
+        return
+    model._default_manager.filter(pk__in=[obj.pk for obj in objs]).update(is_retired=True)
+    for obj in objs:
+        obj.is_retired = True
+    counts.retired += len(objs)
+
+
+def _make_room_for_names(
+    model: type[models.Model],
+    existing: dict[str, Any],
+    wanted: dict[str, str],
+    fold: Callable[[str], str],
+) -> None:
+    """Park the names of renamed rows when one takes a name another still holds (a swap)."""
+    holders = {fold(obj.name): obj.pk for obj in existing.values()}
+    clash = any(
+        holders.get(fold(name)) not in (None, getattr(existing.get(slug), "pk", None))
+        for slug, name in wanted.items()
+    )
+    if not clash:
+        return
+    for slug, name in wanted.items():
+        obj = existing.get(slug)
+        if obj is not None and obj.name != name:
+            obj.name = f"~{obj.pk}~"
+            model._default_manager.filter(pk=obj.pk).update(name=obj.name)
+
+
+def _apply_sources(catalog: Catalog, counts: Counts) -> dict[str, Source]:
+    existing = {source.slug: source for source in Source.objects.all()}
+    for spec in catalog.sources:
+        values = {
+            "slug": spec.slug,
+            "title": spec.title,
+            "publisher": spec.publisher,
+            "year": spec.year,
+            "note": spec.note,
+        }
+        _upsert(Source, existing, spec.slug, values, counts)
+    return existing
+
+
+def _apply_regions(catalog: Catalog, counts: Counts) -> dict[str, Region]:
+    existing = {region.slug: region for region in Region.objects.all()}
+    _make_room_for_names(Region, existing, {s.slug: s.name for s in catalog.regions}, str)
+    for spec in catalog.regions:
+        _upsert(Region, existing, spec.slug, {"slug": spec.slug, "name": spec.name}, counts)
+    return existing
+
+
+def _apply_skills(catalog: Catalog, counts: Counts) -> dict[str, Skill]:
+    existing = {skill.slug: skill for skill in Skill.objects.all()}
+    _make_room_for_names(Skill, existing, {s.slug: s.name for s in catalog.skills}, str.lower)
+    for spec in catalog.skills:
+        values = {
+            "slug": spec.slug,
+            "name": spec.name,
+            "category": spec.category,
+            "description": spec.description,
+            "is_retired": False,
+        }
+        _upsert(Skill, existing, spec.slug, values, counts)
+    return existing
+
+
+def _apply_roles(catalog: Catalog, counts: Counts) -> dict[str, Role]:
+    existing = {role.slug: role for role in Role.objects.all()}
+    _make_room_for_names(Role, existing, {s.slug: s.name for s in catalog.roles}, str)
+    for spec in catalog.roles:
+        values = {
+            "slug": spec.slug,
+            "name": spec.name,
+            "family": spec.family,
+            "summary": spec.summary,
+            "description": spec.description,
+            "responsibilities": "\n".join(spec.responsibilities),
+            "is_published": spec.published,
+        }
+        _upsert(Role, existing, spec.slug, values, counts)
+    return existing
+
+
+def _apply_stages(
+    role: Role, spec: RoleSpec, targets: dict[str, Role], counts: Counts
+) -> dict[str, Stage]:
+    existing = {stage.slug: stage for stage in Stage.objects.filter(role=role)}
+    wanted = {stage.slug: position for position, stage in enumerate(spec.stages, start=1)}
+    _retire(Stage, [s for slug, s in existing.items() if slug not in wanted], counts)
+    _park_moving_stages(existing, wanted)
+    for position, stage in enumerate(spec.stages, start=1):
+        values = {
+            "role": role,
+            "slug": stage.slug,
+            "level": stage.level,
+            "position": position,
+            "title": stage.title,
+            "years_min": stage.years_min,
+            "years_max": stage.years_max,
+            "summary": stage.summary,
+            "leads_to": targets[stage.leads_to] if stage.leads_to else None,
+            "is_retired": False,
+        }
+        _upsert(Stage, existing, stage.slug, values, counts)
+    return {slug: existing[slug] for slug in wanted}
+
+
+def _park_moving_stages(existing: dict[str, Stage], wanted: dict[str, int]) -> None:
+    """Move current stages that change position out of the way first.
+
+    Two current stages of a role may not share a position, so moving stage A to B's place
+    before B has left it would be refused. Parked positions are ones no current stage uses.
+    """
+    current = [stage for stage in existing.values() if not stage.is_retired]
+    moving = [s for s in current if s.slug in wanted and s.position != wanted[s.slug]]
+    used = {stage.position for stage in current}
+    free = (p for p in range(SMALL_MAX, 0, -1) if p not in used)
+    for stage in moving:
+        stage.position = next(free)
+        Stage.objects.filter(pk=stage.pk).update(position=stage.position)
+
+
+def _apply_stage_skills(
+    role: Role,
+    spec: RoleSpec,
+    stages: dict[str, Stage],
+    skills: dict[str, Skill],
+    counts: Counts,
+) -> None:
+    existing = {
+        stage_skill.skill_id: stage_skill
+        for stage_skill in StageSkill.objects.filter(role=role).select_related("stage")
+    }
+    listed = set()
+    for stage_spec in spec.stages:
+        entries = [(slug, True) for slug in stage_spec.required]
+        entries += [(slug, False) for slug in stage_spec.recommended]
+        for position, (slug, required) in enumerate(entries, start=1):
+            skill = skills[slug]
+            listed.add(skill.pk)
+            values = {
+                "stage": stages[stage_spec.slug],
+                "skill": skill,
+                "required": required,
+                "position": position,
+                "is_retired": False,
+            }
+            _upsert(StageSkill, existing, skill.pk, values, counts)
+    _retire(StageSkill, [ss for pk, ss in existing.items() if pk not in listed], counts)
+
+
+def _apply_milestones(role: Role, spec: RoleSpec, stages: dict[str, Stage], counts: Counts) -> None:
+    existing = {
+        milestone.slug: milestone
+        for milestone in Milestone.objects.filter(role=role).select_related("stage")
+    }
+    listed = set()
+    for stage_spec in spec.stages:
+        for position, milestone in enumerate(stage_spec.milestones, start=1):
+            listed.add(milestone.slug)
+            values = {
+                "stage": stages[stage_spec.slug],
+                "slug": milestone.slug,
+                "title": milestone.title,
+                "kind": milestone.kind,
+                "description": milestone.description,
+                "position": position,
+                "is_retired": False,
+            }
+            _upsert(Milestone, existing, milestone.slug, values, counts)
+    _retire(Milestone, [m for slug, m in existing.items() if slug not in listed], counts)
+
+
+def _sync_rows(
+    model: type[models.Model],
+    rows: list[Any],
+    desired: list[dict[str, Any]],
+    counts: Counts,
+) -> None:
+    """Make an ordered list of keyless rows match `desired`, touching only what differs."""
+    for obj, values in zip(rows, desired, strict=False):
+        if _update(obj, values):
+            counts.updated += 1
+    for values in desired[len(rows) :]:
+        model(**values).save()
+        counts.created += 1
+    surplus = rows[len(desired) :]
+    if surplus:
+        model._default_manager.filter(pk__in=[obj.pk for obj in surplus]).delete()
+        counts.deleted += len(surplus)
+
+
+def _apply_outlook(role: Role, spec: RoleSpec, sources: dict[str, Source], counts: Counts) -> None:
+    desired = [
+        {
+            "role": role,
+            "text": fact.text,
+            "source": sources[fact.source],
+            "section": fact.section,
+            "position": position,
+        }
+        for position, fact in enumerate(spec.outlook, start=1)
+    ]
+    rows = list(OutlookFact.objects.filter(role=role).order_by("position", "id"))
+    _sync_rows(OutlookFact, rows, desired, counts)
+
+
+def _apply_bands(
+    role: Role,
+    spec: RoleSpec,
+    stages: dict[str, Stage],
+    sources: dict[str, Source],
+    regions: dict[str, Region],
+    counts: Counts,
+) -> None:
+    stored: dict[int | None, list[SalaryBand]] = defaultdict(list)
+    for band in SalaryBand.objects.filter(role=role).order_by("position", "id"):
+        stored[band.stage_id].append(band)
+    groups: list[tuple[Stage | None, Sequence[BandSpec]]] = [(None, spec.salary)]
+    groups += [(stages[stage.slug], stage.salary) for stage in spec.stages]
+    # Bands of retired stages stay as they are, with the stage.
+    for stage, bands in groups:
+        desired = [
+            _band_values(role, stage, band, position, sources, regions)
+            for position, band in enumerate(bands, start=1)
+        ]
+        _sync_rows(SalaryBand, stored[stage.pk if stage else None], desired, counts)
+
+
+def _band_values(
+    role: Role,
+    stage: Stage | None,
+    band: BandSpec,
+    position: int,
+    sources: dict[str, Source],
+    regions: dict[str, Region],
+) -> dict[str, Any]:
+    return {
+        "role": role,
+        "stage": stage,
+        "region": regions[band.region] if band.region else None,
+        "low": band.low,
+        "high": band.high,
+        "midpoint": band.midpoint,
+        "midpoint_kind": band.midpoint_kind,
+        "p10": band.p10,
+        "p90": band.p90,
+        "pay_basis": band.basis,
+        "year": band.year,
+        "source": sources[band.source],
+        "section": band.section,
+        "note": band.note,
+        "position": position,
+    }
+
+
+def _retire_unlisted_skills(catalog: Catalog, summary: Summary) -> None:
+    # A document may hold only some roles (an export of a few): a skill that a role outside it
+    # still asks for is not the document's to retire.
+    listed = [spec.slug for spec in catalog.skills]
+    in_use = StageSkill.objects.filter(is_retired=False).values("skill_id")
+    unlisted = Skill.objects.filter(is_retired=False).exclude(slug__in=listed)
+    _retire(Skill, unlisted.exclude(pk__in=in_use), summary.counts["skills"])
+    kept = list(unlisted.filter(pk__in=in_use).values_list("slug", flat=True))
+    if kept:
+        summary.notes.append(
+            f"Kept {len(kept)} skill(s) this file does not list, because roles outside it "
+            f"still use them: {', '.join(kept)}"
+        )
+
+
+def _note_roles_left_alone(catalog: Catalog, summary: Summary) -> None:
+    listed = [spec.slug for spec in catalog.roles]
+    others = list(Role.objects.exclude(slug__in=listed).values_list("slug", flat=True))
+    if others:
+        summary.notes.append(
+            f"Left {len(others)} role(s) this file does not list as they are: {', '.join(others)}"
+        )

@@ -1,0 +1,164 @@
+"""Catalog reads for the public pages, each shaped so that a page costs a fixed number of queries.
+
+Retired stages, stage skills, skills and milestones are filtered here, in the prefetch querysets,
+so that templates never have to filter (and so never query) inside a loop.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
+
+from .models import (
+    Family,
+    Level,
+    Milestone,
+    OutlookFact,
+    PayBasis,
+    Role,
+    SalaryBand,
+    Stage,
+    StageSkill,
+)
+
+SEARCH_MAX_LENGTH = 100
+
+
+def active_stage_skills() -> QuerySet[StageSkill]:
+    # Required first, then catalog order: the model's default ordering says so.
+    return StageSkill.objects.filter(is_retired=False, skill__is_retired=False).select_related(
+        "skill"
+    )
+
+
+def active_milestones() -> QuerySet[Milestone]:
+    return Milestone.objects.filter(is_retired=False)
+
+
+def active_stages() -> QuerySet[Stage]:
+    return (
+        Stage.objects.filter(is_retired=False)
+        .select_related("leads_to")
+        .prefetch_related(
+            Prefetch("stage_skills", queryset=active_stage_skills(), to_attr="active_skills"),
+            Prefetch("milestones", queryset=active_milestones(), to_attr="active_milestones"),
+        )
+        .order_by("position")
+    )
+
+
+def role_salary_bands() -> QuerySet[SalaryBand]:
+    # A band of a retired stage would label a bar with a stage the page no longer shows.
+    return SalaryBand.objects.filter(
+        Q(stage__isnull=True) | Q(stage__is_retired=False)
+    ).select_related("stage", "region", "source")
+
+
+def role_pages() -> QuerySet[Role]:
+    """Published roles with everything a role page shows: six queries whatever the role's size."""
+    return Role.objects.published().prefetch_related(
+        Prefetch("stages", queryset=active_stages(), to_attr="active_stages"),
+        Prefetch(
+            "outlook",
+            queryset=OutlookFact.objects.select_related("source"),
+            to_attr="outlook_facts",
+        ),
+        Prefetch("salary_bands", queryset=role_salary_bands(), to_attr="bands"),
+    )
+
+
+def _national_base_figure(order: str) -> Subquery:
+    """The lowest (order="f") or highest (order="-f") national base-pay figure of a role.
+
+    A band may hold a single figure, so its lowest figure is the first of low, midpoint, high
+    that is given, and its highest the first of high, midpoint, low.
+    """
+    fields = ("low", "midpoint", "high") if order == "f" else ("high", "midpoint", "low")
+    bands = (
+        SalaryBand.objects.filter(
+            Q(stage__isnull=True) | Q(stage__is_retired=False),
+            role=OuterRef("pk"),
+            region__isnull=True,
+            pay_basis=PayBasis.BASE,
+        )
+        .annotate(f=Coalesce(*fields))
+        .filter(f__isnull=False)
+        .order_by(order)
+        .values("f")[:1]
+    )
+    return Subquery(bands, output_field=IntegerField())
+
+
+def with_summary(roles: QuerySet[Role]) -> QuerySet[Role]:
+    """Adds what a role card shows: its numbers of stages and branches, its national pay range."""
+    current = Q(stages__is_retired=False)
+    return roles.annotate(
+        stage_count=Count("stages", filter=current & ~Q(stages__level=Level.SPECIALIZED)),
+        branch_count=Count("stages", filter=current & Q(stages__level=Level.SPECIALIZED)),
+        pay_low=_national_base_figure("f"),
+        pay_high=_national_base_figure("-f"),
+    )
+
+
+def roles_matching_skill(text: str) -> QuerySet[StageSkill]:
+    return active_stage_skills().filter(skill__name__icontains=text, stage__is_retired=False)
+
+
+def role_listing(*, family: str | None, search: str) -> list[Role]:
+    """Published roles of one family (None: all) whose name or a current skill matches search.
+
+    Each role gets `matched_skills`: the names of its skills the search matched, so a person sees
+    why a role whose name doesn't match is listed.
+    """
+    roles = Role.objects.published()
+    if family:
+        roles = roles.filter(family=family)
+    if search:
+        roles = roles.filter(
+            Q(name__icontains=search) | Q(pk__in=roles_matching_skill(search).values("role_id"))
+        )
+    found = list(with_summary(roles))
+    # Families in the order the catalog defines them, then by name within a family.
+    family_order = {value: i for i, value in enumerate(Family.values)}
+    found.sort(
+        key=lambda role: (family_order.get(role.family, len(family_order)), role.name.casefold())
+    )
+
+    matched: dict[int, list[str]] = defaultdict(list)
+    if search and found:
+        for stage_skill in roles_matching_skill(search).filter(
+            role_id__in=[role.pk for role in found]
+        ):
+            names = matched[stage_skill.role_id]
+            if stage_skill.skill.name not in names:
+                names.append(stage_skill.skill.name)
+    for role in found:
+        role.matched_skills = matched.get(role.pk, [])
+    return found
+
+
+def families_with_roles() -> list[tuple[str, str, int]]:
+    """(value, label, number of published roles) for each family that has any, in catalog order."""
+    counts = dict(
+        Role.objects.published()
+        .order_by()
+        .values("family")
+        .annotate(n=Count("pk"))
+        .values_list("family", "n")
+    )
+    return [(value, label, counts[value]) for value, label in Family.choices if value in counts]
+
+
+def featured_roles(limit: int = 3) -> list[Role]:
+    # The most fully described roles make the best first impression.
+    return list(with_summary(Role.objects.published()).order_by("-stage_count", "name")[:limit])

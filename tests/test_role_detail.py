@@ -1,0 +1,369 @@
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from pytest_django.asserts import assertContains, assertNotContains
+
+from careers.models import Level, MidpointKind, PayBasis, SalaryBand
+from tests.builders import build_catalog, build_role
+from tests.factories import (
+    MilestoneFactory,
+    RegionFactory,
+    RoleFactory,
+    SalaryBandFactory,
+    StageFactory,
+    StageSkillFactory,
+)
+from tests.html_checker import html_errors
+
+pytestmark = pytest.mark.django_db
+
+# The role page, whatever the role's size (anonymous visitor, so no session queries):
+#   1. the published role by slug
+#   2. its current stages, each with the role it leads to (joined)
+#   3. the current skills of those stages, with their skill (joined)
+#   4. the current milestones of those stages
+#   5. its outlook facts, with their source (joined)
+#   6. all its salary bands, with stage, region and source (joined)
+ROLE_PAGE_QUERIES = 6
+
+SHIPPED_CATALOG = Path(settings.BASE_DIR) / "catalog" / "catalog.yaml"
+LOADER = Path(settings.BASE_DIR) / "careers" / "management" / "commands" / "load_catalog.py"
+needs_shipped_catalog = pytest.mark.skipif(
+    not (SHIPPED_CATALOG.exists() and LOADER.exists()),
+    reason="the shipped catalog and its loader have not landed yet",
+)
+
+
+def section(html: str, element_id: str) -> str:
+    """The markup of the <section id=...> on the page, so an assertion can't match elsewhere."""
+    match = re.search(rf'<section id="{element_id}".*?</section>', html, re.S)
+    assert match, f"no section #{element_id}"
+    return match.group(0)
+
+
+def chart_markup(html: str) -> str:
+    match = re.search(r'<svg class="ladder-chart".*?</svg>', html, re.S)
+    assert match, "no salary chart"
+    return match.group(0)
+
+
+def table_markup(html: str) -> str:
+    match = re.search(r'<table class="data-table pay-table">.*?</table>', html, re.S)
+    assert match, "no salary table"
+    return match.group(0)
+
+
+def test_it_shows_the_role(client):
+    role = build_role(name="Data Wrangler", summary="Tames data.", description="All about data.")
+
+    response = client.get(role.get_absolute_url())
+
+    assertContains(response, "<h1>Data Wrangler</h1>", html=True)
+    assertContains(response, "Tames data.")
+    assertContains(response, "All about data.")
+    assertContains(response, "Build models")  # a responsibility line
+    assertContains(response, "Machine learning")  # its family
+
+
+def test_it_404s_for_an_unknown_slug(client):
+    response = client.get("/roles/no-such-role/")
+
+    assert response.status_code == 404
+    assertContains(response, "find that page", status_code=404)
+
+
+def test_it_404s_for_an_unpublished_role(client):
+    role = build_role(is_published=False)
+
+    response = client.get(role.get_absolute_url())
+
+    assert response.status_code == 404
+
+
+def test_it_lists_stages_in_order_with_level_years_and_title(client):
+    role = RoleFactory()
+    # Created out of order: the page follows position, not creation.
+    StageFactory(
+        role=role, position=3, level=Level.SENIOR, title="Senior", years_min=7, years_max=None
+    )
+    StageFactory(role=role, position=1, level=Level.ENTRY, title="Junior", years_min=0, years_max=1)
+    StageFactory(role=role, position=2, level=Level.MID, title="Middle", years_min=1, years_max=3)
+
+    html = section(client.get(role.get_absolute_url()).content.decode(), "stages")
+
+    assert html.index("Junior") < html.index("Middle") < html.index("Senior")
+    assert "0-1 years" in html and "1-3 years" in html and "7+ years" in html
+    assert "badge-entry" in html and "badge-senior" in html
+
+
+def test_it_hides_retired_stages_skills_and_milestones(client):
+    stage = StageFactory(title="Current stage")
+    StageFactory(role=stage.role, title="Old stage", is_retired=True)
+    StageSkillFactory(stage=stage, skill__name="Python")
+    StageSkillFactory(stage=stage, skill__name="Retired link", is_retired=True)
+    StageSkillFactory(stage=stage, skill__name="COBOL", skill__is_retired=True)
+    MilestoneFactory(stage=stage, title="Ship a model")
+    MilestoneFactory(stage=stage, title="Fax a report", is_retired=True)
+
+    response = client.get(stage.role.get_absolute_url())
+
+    assertContains(response, "Current stage")
+    assertContains(response, "Python")
+    assertContains(response, "Ship a model")
+    for hidden in ("Old stage", "Retired link", "COBOL", "Fax a report"):
+        assertNotContains(response, hidden)
+
+
+def test_it_marks_recommended_skills(client):
+    stage = StageFactory()
+    StageSkillFactory(stage=stage, skill__name="Python", required=True)
+    StageSkillFactory(stage=stage, skill__name="Rust", required=False)
+
+    html = client.get(stage.role.get_absolute_url()).content.decode()
+
+    assert re.search(r'chip-required">Python</li>', html)
+    assert re.search(r'chip-recommended">Rust <span class="chip-tag">recommended</span>', html)
+
+
+def test_it_shows_specialized_stages_as_branches_linking_to_their_roles(client):
+    research = RoleFactory(name="Research Scientist")
+    hidden = RoleFactory(name="Secret Role", is_published=False)
+    role = RoleFactory()
+    StageFactory(role=role, position=1, level=Level.ENTRY, title="Junior")
+    StageFactory(role=role, position=2, level=Level.SENIOR, title="Senior")
+    StageFactory(
+        role=role, position=3, level=Level.SPECIALIZED, title="Go research", leads_to=research
+    )
+    StageFactory(role=role, position=4, level=Level.SPECIALIZED, title="Go dark", leads_to=hidden)
+
+    html = section(client.get(role.get_absolute_url()).content.decode(), "stages")
+
+    branches = html[html.index("Branches after Senior") :]
+    assert "Go research" in branches and "Go dark" in branches
+    assert f'href="{research.get_absolute_url()}"' in branches
+    assert "Secret Role" not in html
+    assert html.index("Senior") < html.index("Go research")
+
+
+def test_it_draws_the_salary_ladder_as_an_accessible_svg(client):
+    role = build_role(stages=3)
+
+    html = client.get(role.get_absolute_url()).content.decode()
+
+    svg = chart_markup(html)
+    assert 'role="img"' in svg
+    assert 'aria-labelledby="ladder-title ladder-desc"' in svg
+    assert f'<title id="ladder-title">Salary ladder for {role.name}</title>' in svg
+    assert '<desc id="ladder-desc">' in svg
+    assert 'viewBox="0 0 380 ' in svg
+    assert "style=" not in svg  # the CSP allows no inline styles
+    assert svg.count('class="chart-tick"') >= 2
+    # One row per band: three stages, a role-wide base band, a role-wide total band.
+    assert svg.count('<g class="chart-band ') == 5
+
+
+def test_it_lists_the_chart_figures_in_a_table(client):
+    role = build_role(stages=2)
+
+    html = client.get(role.get_absolute_url()).content.decode()
+
+    svg, table = chart_markup(html), table_markup(html)
+    for band in SalaryBand.objects.filter(role=role):
+        for figure in (band.low, band.high):
+            if figure is not None:
+                money = f"${figure:,}"
+                assert money in svg, money
+                assert money in table, money
+    for header in ("Stage", "Region", "Low", "Midpoint", "High", "10th / 90th", "Basis", "Source"):
+        assert f">{header}" in table
+    assert "$108,000" in table and "median" in table  # the first stage's midpoint and its kind
+    assert "$85,000 / $240,000" in table  # p10 / p90 of the role-wide band
+
+
+def test_it_formats_money_and_shows_single_figures(client):
+    role = RoleFactory()
+    stage = StageFactory(role=role, title="Senior")
+    SalaryBandFactory(role=role, stage=stage, low=132326, high=181999)
+    SalaryBandFactory(
+        role=role,
+        stage=stage,
+        low=None,
+        high=None,
+        midpoint=172654,
+        midpoint_kind=MidpointKind.AVERAGE,
+        position=1,
+    )
+
+    html = client.get(role.get_absolute_url()).content.decode()
+
+    svg = chart_markup(html)
+    assert "$132,326 \u2013 $181,999" in svg
+    assert "$172,654 average" in svg
+    assert svg.count('class="chart-dot"') == 1
+    assert svg.count('class="chart-bar"') == 1
+
+
+def test_it_labels_total_compensation(client):
+    role = RoleFactory()
+    stage = StageFactory(role=role, title="Senior")
+    SalaryBandFactory(role=role, stage=stage, low=None, high=218603, pay_basis=PayBasis.TOTAL)
+
+    html = client.get(role.get_absolute_url()).content.decode()
+
+    svg = chart_markup(html)
+    assert re.search(r'<text class="chart-group"[^>]*>Senior</text>', svg)
+    assert ">total comp</text>" in svg
+    assert "chart-band--total" in svg
+    assert "Total compensation" in table_markup(html)
+
+
+def test_it_shows_role_wide_bands_as_all_stages(client):
+    role = RoleFactory()
+    StageFactory(role=role)
+    SalaryBandFactory(role=role, stage=None, low=115200, high=180000)
+
+    html = client.get(role.get_absolute_url()).content.decode()
+
+    assert "All stages" in chart_markup(html)
+    assert re.search(r"<th scope=\"row\">All stages</th>\s*<td>United States</td>", html)
+
+
+def test_it_shows_a_regions_figures_beside_national_ones(client):
+    seattle = RegionFactory(name="Seattle, WA", slug="seattle-wa")
+    role = build_role(stages=2, regions=[seattle])
+
+    plain = client.get(role.get_absolute_url()).content.decode()
+    regional = client.get(role.get_absolute_url(), {"region": "seattle-wa"}).content.decode()
+
+    assert '<option value="seattle-wa">Seattle, WA</option>' in plain
+    assert "Seattle, WA" not in table_markup(plain)
+    table = table_markup(regional)
+    assert table.count("<td>Seattle, WA</td>") == 2
+    assert table.count("<td>United States</td>") == 4  # 2 stages + role-wide base + total
+    assert '<option value="seattle-wa" selected>' in regional
+    assert "chart-band--region" in chart_markup(regional)
+    # Each stage's regional row follows its national row.
+    rows = re.findall(r"<td>(Seattle, WA|United States)</td>", table)
+    assert rows[:4] == ["United States", "Seattle, WA", "United States", "Seattle, WA"]
+
+
+def test_it_shows_national_figures_for_an_unknown_region_and_says_so(client):
+    role = build_role(stages=2, regions=[RegionFactory(slug="seattle-wa")])
+
+    response = client.get(role.get_absolute_url(), {"region": "atlantis"})
+
+    assert response.status_code == 200
+    assertContains(response, "no figures for the region “atlantis”")
+    table = table_markup(response.content.decode())
+    assert "United States" in table
+    assert "City" not in table
+
+
+def test_it_says_when_a_role_has_no_salary_figures(client):
+    role = RoleFactory()
+    StageFactory(role=role)
+
+    response = client.get(role.get_absolute_url(), {"region": "seattle-wa"})
+
+    assertContains(response, "No salary figures for this role yet")
+    assertNotContains(response, '<svg class="ladder-chart"')
+    assertNotContains(response, "<table")
+    assertNotContains(response, 'name="region"')
+
+
+def test_it_names_every_source_and_section_a_figure_comes_from(client):
+    role = build_role(stages=1, regions=[RegionFactory(slug="seattle-wa")])
+
+    html = section(
+        client.get(role.get_absolute_url(), {"region": "seattle-wa"}).content.decode(), "sources"
+    )
+
+    source = SalaryBand.objects.filter(role=role).first().source
+    assert f"<cite>{source.title}</cite>" in html
+    assert str(source.year) in html
+    for part in ("Salary Ranges", "Salary by Location", "Total compensation", "Job Market"):
+        assert part in html
+
+
+def test_it_is_valid_html(client, tmp_path):
+    seattle = RegionFactory(slug="seattle-wa")
+    role = build_role(stages=4, branches=1, regions=[seattle], leads_to=RoleFactory())
+    bare = RoleFactory()
+
+    documents = {
+        "national": client.get(role.get_absolute_url()).content.decode(),
+        "regional": client.get(role.get_absolute_url(), {"region": "seattle-wa"}).content.decode(),
+        "no salary": client.get(bare.get_absolute_url()).content.decode(),
+    }
+
+    assert html_errors(documents, tmp_path) == []
+
+
+def test_it_leaves_a_place_for_the_target_form(client):
+    role = build_role(stages=1)
+
+    response = client.get(role.get_absolute_url())
+
+    assert "careers/_target_form.html" in [t.name for t in response.templates]
+
+
+def test_it_needs_a_fixed_number_of_queries(client, django_assert_num_queries):
+    role = build_role(stages=3, branches=1, regions=[RegionFactory()])
+
+    with django_assert_num_queries(ROLE_PAGE_QUERIES):
+        response = client.get(role.get_absolute_url())
+
+    assert response.status_code == 200
+
+
+def test_it_needs_the_same_queries_for_a_ten_times_larger_catalog(
+    client, django_assert_num_queries
+):
+    regions = [RegionFactory(), RegionFactory()]
+    small = build_catalog(2, stages=3, skills_per_stage=3, milestones_per_stage=2, regions=regions)
+    with django_assert_num_queries(ROLE_PAGE_QUERIES):
+        client.get(small[0].get_absolute_url(), {"region": regions[0].slug})
+
+    # Ten times the roles, and the measured role with ten times the stages, skills and bands.
+    big = build_role(
+        stages=30, skills_per_stage=3, milestones_per_stage=2, branches=3, regions=regions
+    )
+    build_catalog(17, stages=3, regions=regions)
+    with django_assert_num_queries(ROLE_PAGE_QUERIES):
+        response = client.get(big.get_absolute_url(), {"region": regions[0].slug})
+
+    assert response.content.decode().count('id="stage-') == 30
+
+
+# ---- The shipped catalog ---------------------------------------------------------------------
+
+
+@needs_shipped_catalog
+def test_it_shows_the_shipped_machine_learning_engineer(client, shipped_catalog):
+    response = client.get("/roles/machine-learning-engineer/")
+
+    assertContains(response, "<h1>Machine Learning Engineer</h1>", html=True)
+    html = response.content.decode()
+    stages = section(html, "stages")
+    titles = re.findall(r'<h3 class="stage-title">(?:<span[^>]*>[^<]*</span>)?([^<]+)</h3>', stages)
+    assert len(titles) >= 3
+    entry, senior = stages.index("badge-entry"), stages.index("badge-senior")
+    assert entry < stages.index("badge-mid") < senior
+    assert "Python" in stages
+    # A salary figure from the guide's salary section, in the chart and in the table.
+    assert "$132,326" in chart_markup(html)
+    assert "$132,326" in table_markup(html)
+    band = SalaryBand.objects.filter(role__slug="machine-learning-engineer", low=132326).first()
+    sources = section(html, "sources")
+    assert f"<cite>{band.source.title}</cite>" in sources
+    assert band.section in sources
+
+
+@needs_shipped_catalog
+def test_it_shows_the_shipped_catalog_in_a_fixed_number_of_queries(
+    client, shipped_catalog, django_assert_num_queries
+):
+    with django_assert_num_queries(ROLE_PAGE_QUERIES):
+        client.get("/roles/machine-learning-engineer/")

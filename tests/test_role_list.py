@@ -1,0 +1,256 @@
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from pytest_django.asserts import assertContains, assertNotContains
+
+from tests.builders import build_catalog
+from tests.factories import (
+    RegionFactory,
+    RoleFactory,
+    SalaryBandFactory,
+    StageFactory,
+    StageSkillFactory,
+)
+from tests.html_checker import html_errors
+
+pytestmark = pytest.mark.django_db
+
+URL = "/roles/"
+
+# The catalog page for an anonymous visitor (no session queries):
+#   1. the families that have published roles, with how many each
+#   2. the published roles (filtered), each with its stage count and national base-pay range
+#      (an aggregate and two subqueries in the same statement)
+LIST_QUERIES = 2
+# A search adds:
+#   3. the current skills of the listed roles that match, to say why each role is listed
+SEARCH_QUERIES = 3
+
+SHIPPED_CATALOG = Path(settings.BASE_DIR) / "catalog" / "catalog.yaml"
+LOADER = Path(settings.BASE_DIR) / "careers" / "management" / "commands" / "load_catalog.py"
+needs_shipped_catalog = pytest.mark.skipif(
+    not (SHIPPED_CATALOG.exists() and LOADER.exists()),
+    reason="the shipped catalog and its loader have not landed yet",
+)
+
+
+def listed(response) -> list[str]:
+    """Role names in the order the page lists them."""
+    return re.findall(
+        r'<h3 class="card-title"><a href="[^"]+">([^<]+)</a></h3>', response.content.decode()
+    )
+
+
+def test_it_lists_published_roles_with_family_summary_stages_and_pay(client):
+    role = RoleFactory(name="Data Wrangler", family="data", summary="Tames data.")
+    StageFactory(role=role)
+    StageFactory(role=role)
+    StageFactory(role=role, is_retired=True)
+    StageFactory(role=role, level="specialized")
+    SalaryBandFactory(role=role, low=120000, high=180000)
+    SalaryBandFactory(role=role, low=90000, high=300000, pay_basis="total")  # not base pay
+
+    response = client.get(URL)
+
+    assert listed(response) == ["Data Wrangler"]
+    assertContains(response, "Tames data.")
+    assertContains(response, "<h2", count=1)
+    assertContains(response, ">Data</h2>")
+    assertContains(response, "<dt>Stages</dt><dd>2</dd>", html=True)
+    assertContains(response, "<dt>Specialized branches</dt><dd>1</dd>", html=True)
+    assertContains(response, "$120,000 to $180,000")
+
+
+def test_it_gives_the_widest_national_base_figures_as_the_pay_range(client):
+    role = RoleFactory()
+    stage = StageFactory(role=role)
+    SalaryBandFactory(
+        role=role, stage=stage, low=None, high=None, midpoint=95000, midpoint_kind="average"
+    )
+    SalaryBandFactory(role=role, low=110000, high=210000)
+    SalaryBandFactory(role=role, region=RegionFactory(), low=50000, high=400000)
+
+    response = client.get(URL)
+
+    assertContains(response, "$95,000 to $210,000")
+
+
+def test_it_says_when_a_role_has_no_pay_figures(client):
+    RoleFactory()
+
+    assertContains(client.get(URL), "No figures yet")
+
+
+def test_it_hides_unpublished_roles(client):
+    RoleFactory(name="Visible")
+    RoleFactory(name="Draft", is_published=False)
+
+    assert listed(client.get(URL)) == ["Visible"]
+
+
+def test_it_groups_roles_by_family_in_catalog_order(client):
+    RoleFactory(name="Zed", family="machine-learning")
+    RoleFactory(name="Lead", family="leadership")
+    RoleFactory(name="alpha", family="machine-learning")
+
+    response = client.get(URL)
+
+    assert listed(response) == ["alpha", "Zed", "Lead"]
+    html = response.content.decode()
+    assert html.index(">Machine learning</h2>") < html.index(">Leadership</h2>")
+
+
+def test_it_filters_by_family(client):
+    RoleFactory(name="Researcher", family="research")
+    RoleFactory(name="Engineer", family="machine-learning")
+
+    response = client.get(URL, {"family": "research"})
+
+    assert listed(response) == ["Researcher"]
+    assertContains(response, '<option value="research" selected>Research (1)</option>', html=True)
+    assertContains(response, "1 role in research.")
+
+
+def test_it_shows_every_role_with_a_note_for_an_unknown_family(client):
+    RoleFactory(name="Researcher", family="research")
+    RoleFactory(name="Engineer", family="machine-learning")
+
+    response = client.get(URL, {"family": "astrology"})
+
+    assert response.status_code == 200
+    assert sorted(listed(response)) == ["Engineer", "Researcher"]
+    assertContains(response, "There is no family called “astrology”, so all families are shown.")
+
+
+def test_it_searches_role_names_regardless_of_case(client):
+    RoleFactory(name="Machine Learning Engineer")
+    RoleFactory(name="Data Scientist")
+
+    response = client.get(URL, {"q": "  machine LEARNING "})
+
+    assert listed(response) == ["Machine Learning Engineer"]
+    assertContains(response, 'value="machine LEARNING"')
+
+
+def test_it_searches_skill_names_and_says_which_skill_matched(client):
+    stage = StageFactory(role__name="Engineer")
+    StageSkillFactory(stage=stage, skill__name="PyTorch")
+    StageSkillFactory(stage=StageFactory(role__name="Analyst"), skill__name="Excel")
+
+    response = client.get(URL, {"q": "pytorch"})
+
+    assert listed(response) == ["Engineer"]
+    assertContains(response, "Asks for: <mark>PyTorch</mark>")
+
+
+def test_it_leaves_retired_skills_out_of_search(client):
+    StageSkillFactory(
+        stage__role__name="Retired skill", skill__name="Fortran", skill__is_retired=True
+    )
+    StageSkillFactory(stage__role__name="Retired link", skill__name="Fortran 77", is_retired=True)
+    StageSkillFactory(
+        stage__role__name="Retired stage", skill__name="Fortran 90", stage__is_retired=True
+    )
+
+    response = client.get(URL, {"q": "fortran"})
+
+    assert listed(response) == []
+
+
+def test_it_combines_family_and_search(client):
+    StageSkillFactory(stage__role__name="ML Engineer", skill__name="Python")
+    StageSkillFactory(
+        stage__role__name="Researcher", stage__role__family="research", skill__name="Python 3"
+    )
+
+    response = client.get(URL, {"q": "python", "family": "research"})
+
+    assert listed(response) == ["Researcher"]
+
+
+def test_it_says_when_nothing_matches(client):
+    RoleFactory(name="Engineer")
+
+    response = client.get(URL, {"q": "basket weaving"})
+
+    assert listed(response) == []
+    assertContains(response, "No roles match “basket weaving”.")
+    assertContains(response, 'href="/roles/">see every role</a>')
+
+
+def test_it_is_a_plain_get_form(client):
+    RoleFactory()
+
+    html = client.get(URL).content.decode()
+
+    assert re.search(r'<form method="get" action="/roles/"', html)
+    assert '<label for="id_family">Family</label>' in html
+    assert '<label for="id_q">Role or skill</label>' in html
+    assert "style=" not in html
+
+
+def test_it_is_valid_html(client, tmp_path):
+    build_catalog(2, stages=2)
+
+    documents = {
+        "all": client.get(URL).content.decode(),
+        "search": client.get(URL, {"q": "skill", "family": "nope"}).content.decode(),
+        "nothing": client.get(URL, {"q": "nothing like it"}).content.decode(),
+    }
+
+    assert html_errors(documents, tmp_path) == []
+
+
+def test_it_needs_a_fixed_number_of_queries(client, django_assert_num_queries):
+    build_catalog(3, stages=3)
+
+    with django_assert_num_queries(LIST_QUERIES):
+        client.get(URL)
+    with django_assert_num_queries(LIST_QUERIES):
+        client.get(URL, {"family": "machine-learning"})
+    with django_assert_num_queries(SEARCH_QUERIES):
+        client.get(URL, {"q": "skill"})
+    # A search that finds nothing has no skills to look up.
+    with django_assert_num_queries(LIST_QUERIES):
+        client.get(URL, {"q": "nothing like it"})
+
+
+def test_it_needs_the_same_queries_for_a_ten_times_larger_catalog(
+    client, django_assert_num_queries
+):
+    build_catalog(3, stages=3)
+    with django_assert_num_queries(LIST_QUERIES):
+        client.get(URL)
+    with django_assert_num_queries(SEARCH_QUERIES):
+        client.get(URL, {"q": "skill"})
+
+    build_catalog(27, stages=3)
+    with django_assert_num_queries(LIST_QUERIES):
+        response = client.get(URL)
+    with django_assert_num_queries(SEARCH_QUERIES):
+        client.get(URL, {"q": "skill"})
+
+    assert len(listed(response)) == 30
+
+
+# ---- The shipped catalog ---------------------------------------------------------------------
+
+
+@needs_shipped_catalog
+def test_it_lists_the_shipped_catalog_by_family(client, shipped_catalog):
+    response = client.get(URL, {"family": "machine-learning"})
+
+    names = listed(response)
+    assert "Machine Learning Engineer" in names
+    assert "AI Research Scientist" not in names
+    assertNotContains(response, "There is no family")
+
+
+@needs_shipped_catalog
+def test_it_finds_shipped_roles_by_skill(client, shipped_catalog):
+    response = client.get(URL, {"q": "PyTorch"})
+
+    assert "Machine Learning Engineer" in listed(response)
+    assertContains(response, "<mark>PyTorch</mark>")

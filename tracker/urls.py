@@ -1,3 +1,17 @@
+from django.urls import path
+
+from . import views
+
 app_name = "tracker"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("plan/", views.plan, name="plan"),
+    path("plan/skills/<int:skill_id>/status/", views.skill_status, name="skill_status"),
+    path("plan/skills/<int:skill_id>/note/", views.skill_note, name="skill_note"),
+    path("plan/milestones/<int:milestone_id>/done/", views.milestone_done, name="milestone_done"),
+    path("plan/milestones/<int:milestone_id>/note/", views.milestone_note, name="milestone_note"),
+    path("goal/", views.goal_set, name="goal_set"),
+    path("settings/", views.settings_page, name="settings"),
+    path("settings/profile/", views.profile_update, name="profile_update"),
+]

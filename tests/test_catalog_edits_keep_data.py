@@ -1,0 +1,100 @@
+"""Catalog edits never lose a person's data: retired items leave the plan, not the history."""
+
+from __future__ import annotations
+
+import pytest
+
+from careers.models import Milestone, Skill, StageSkill
+from tests.factories import StageSkillFactory
+from tests.tracker_helpers import make_role, target
+from tracker import services
+from tracker.models import Goal, MilestoneProgress, ProgressEvent, SkillProgress
+
+
+@pytest.fixture
+def setup(owner):
+    setup = make_role()
+    target(owner, setup.senior)
+    services.skill_set_status(user=owner, skill=setup.skills["python"], status="done")
+    services.skill_save_note(
+        user=owner, skill=setup.skills["python"], note="Kept forever", evidence_url=""
+    )
+    services.milestone_set_done(user=owner, milestone=setup.milestones["portfolio"], done=True)
+    return setup
+
+
+def percent(client) -> str:
+    html = client.get("/plan/").content.decode()
+    start = html.index('<strong class="big-percent">') + len('<strong class="big-percent">')
+    return html[start : html.index("</strong>", start)]
+
+
+@pytest.mark.parametrize("how", ["skill", "stage skill"])
+def test_a_retired_skill_leaves_the_plan_but_not_the_history(owner_client, owner, setup, how):
+    python = setup.skills["python"]
+    assert percent(owner_client) == "33%"  # 2 of 6
+
+    if how == "skill":
+        Skill.objects.filter(pk=python.pk).update(is_retired=True)
+    else:
+        StageSkill.objects.filter(skill=python).update(is_retired=True)
+
+    plan = owner_client.get("/plan/").content.decode()
+    assert python.name not in plan
+    assert "Kept forever" not in plan
+    assert percent(owner_client) == "20%"  # 1 of 5
+    dashboard = owner_client.get("/dashboard/").content.decode()
+    assert f"{python.name}: done" in dashboard
+    assert f"{python.name}: note saved" in dashboard
+    row = SkillProgress.objects.get(user=owner, skill=python)
+    assert (row.status, row.note) == ("done", "Kept forever")
+    assert ProgressEvent.objects.filter(user=owner, skill=python).count() == 2
+
+
+def test_a_retired_milestone_leaves_the_plan_but_not_the_history(owner_client, owner, setup):
+    portfolio = setup.milestones["portfolio"]
+
+    Milestone.objects.filter(pk=portfolio.pk).update(is_retired=True)
+
+    assert portfolio.title not in owner_client.get("/plan/").content.decode()
+    assert percent(owner_client) == "20%"
+    assert f"{portfolio.title}: done" in owner_client.get("/dashboard/").content.decode()
+    assert MilestoneProgress.objects.get(user=owner, milestone=portfolio).done
+
+
+def test_a_retired_stage_leaves_the_plan_with_its_items(owner_client, owner, setup):
+    type(setup.entry).objects.filter(pk=setup.entry.pk).update(is_retired=True)
+
+    plan = owner_client.get("/plan/").content.decode()
+
+    assert setup.skills["python"].name not in plan
+    assert percent(owner_client) == "0%"
+    assert SkillProgress.objects.filter(user=owner).count() == 1
+
+
+def test_a_new_item_lowers_the_percent_and_keeps_every_tick(owner_client, owner, setup):
+    StageSkillFactory(stage=setup.entry, position=999)
+
+    assert percent(owner_client) == "28%"  # 2 of 7
+    assert SkillProgress.objects.get(user=owner, skill=setup.skills["python"]).status == "done"
+
+
+def test_an_unpublished_role_keeps_the_goal_and_the_progress(owner_client, owner, setup):
+    type(setup.role).objects.filter(pk=setup.role.pk).update(is_published=False)
+
+    assert "You have not chosen a target role yet." in owner_client.get("/plan/").content.decode()
+    assert Goal.objects.get(user=owner).is_active
+    assert SkillProgress.objects.filter(user=owner).count() == 1
+
+    type(setup.role).objects.filter(pk=setup.role.pk).update(is_published=True)
+    assert percent(owner_client) == "33%"
+
+
+def test_a_skill_done_in_one_role_counts_in_every_role_that_asks_for_it(owner_client, owner, setup):
+    other = make_role()
+    StageSkillFactory(stage=other.entry, skill=setup.skills["python"])
+
+    target(owner, other.senior)
+    html = owner_client.get("/plan/").content.decode()
+
+    assert f'id="skill-{setup.skills["python"].pk}-done" name="status" value="done" checked' in html

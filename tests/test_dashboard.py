@@ -1,0 +1,265 @@
+"""/dashboard/: where the person stands, what it pays, and what to do next."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import RegionFactory, SalaryBandFactory, SkillFactory, StageSkillFactory
+from tests.tracker_helpers import grow_tenfold, make_role, target
+from tracker import services
+from tracker.models import EventKind, Profile, ProgressEvent, SkillProgress
+
+URL = "/dashboard/"
+DASH = "\u2013"  # between the figures of a band
+
+
+@pytest.fixture
+def setup(owner):
+    setup = make_role()
+    target(owner, setup.senior)
+    return setup
+
+
+def finish_entry(user, setup) -> None:
+    for key in ("python", "algebra"):
+        services.skill_set_status(user=user, skill=setup.skills[key], status="done")
+    services.milestone_set_done(user=user, milestone=setup.milestones["portfolio"], done=True)
+
+
+def set_region(user, region) -> None:
+    Profile.objects.filter(user=user).update(region=region)
+
+
+def test_the_url_is_named():
+    assert reverse("tracker:dashboard") == URL
+
+
+def test_anonymous_visitors_are_sent_to_log_in_and_back(client):
+    response = client.get(URL)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/accounts/login/?next={URL}"
+
+
+def test_without_a_goal_it_shows_how_to_choose_one(owner_client):
+    published = make_role()
+    hidden = make_role(published=False)
+
+    html = owner_client.get(URL).content.decode()
+
+    assert "Choose where you are heading" in html
+    assert 'href="/roles/"' in html
+    assert f'action="{reverse("tracker:goal_set")}"' in html
+    assert f'<option value="{published.senior.pk}">' in html
+    assert hidden.role.name not in html
+
+
+def test_it_shows_the_goal_with_a_change_link(owner_client, setup):
+    html = owner_client.get(URL).content.decode()
+
+    assert f'Target: <a href="{setup.role.get_absolute_url()}">{setup.role.name}</a>' in html
+    assert 'href="/settings/#goal"' in html
+
+
+def test_it_shows_target_progress_as_a_labelled_bar_in_a_live_region(owner_client, owner, setup):
+    finish_entry(owner, setup)
+
+    html = owner_client.get(URL).content.decode()
+
+    assert 'id="target-progress" class="target-progress" aria-live="polite"' in html
+    assert '<label class="progress-label" for="target-bar">' in html
+    assert '<progress id="target-bar" max="6" value="3">50%</progress>' in html
+    assert '<strong class="big-percent">50%</strong>' in html
+
+
+def test_it_shows_each_stage_and_the_current_one(owner_client, owner, setup):
+    finish_entry(owner, setup)
+
+    html = owner_client.get(URL).content.decode()
+
+    assert "You have reached <strong>Junior engineer</strong>." in html
+    assert "Next: <strong>Engineer</strong> (0 of 2 done)." in html
+    for stage in (setup.entry, setup.mid, setup.senior):
+        assert f'id="stage-{stage.pk}-stats"' in html
+
+
+def test_before_any_stage_it_says_so(owner_client, setup):
+    html = owner_client.get(URL).content.decode()
+
+    assert "You have not reached a stage yet." in html
+
+
+def test_the_expected_pay_is_the_regional_band_with_its_source(owner_client, owner, setup):
+    seattle = RegionFactory(name="Seattle, WA")
+    set_region(owner, seattle)
+    SalaryBandFactory(
+        role=setup.role,
+        stage=setup.entry,
+        region=seattle,
+        low=90_000,
+        high=140_000,
+        section="Salary by Location",
+        source__title="Machine Learning Engineer guide",
+    )
+    SalaryBandFactory(role=setup.role, region=seattle, low=150_321, high=173_517)
+    finish_entry(owner, setup)
+
+    html = owner_client.get(URL).content.decode()
+
+    assert f"$90,000 {DASH} $140,000" in html
+    assert "Junior engineer, base pay, Seattle, WA" in html
+    assert "Source: “Machine Learning Engineer guide”, Salary by Location, 2024" in html
+    # The role-wide regional band, beside it as context.
+    assert f"$150,321 {DASH} $173,517" in html
+    assert "all stages, Seattle, WA" in html
+    assert "national figure" not in html
+
+
+def test_without_a_regional_band_it_falls_back_to_national_and_says_so(owner_client, owner, setup):
+    set_region(owner, RegionFactory(name="Austin, TX"))
+    finish_entry(owner, setup)
+
+    html = owner_client.get(URL).content.decode()
+
+    assert f"$70,000 {DASH} $132,000" in html
+    assert "National figure; no Austin, TX figure for this stage" in html
+    assert "Source: “" in html
+    # What the next stage pays, nationally.
+    assert "On reaching Engineer:" in html
+    assert f"$132,326 {DASH} $181,999" in html
+
+
+def test_with_nothing_reached_it_shows_the_first_stage_on_reaching_it(owner_client, setup):
+    html = owner_client.get(URL).content.decode()
+
+    assert f"$70,000 {DASH} $132,000" in html
+    assert "On reaching Junior engineer" in html
+
+
+def test_without_any_band_it_says_there_is_no_data_yet(owner_client, owner):
+    setup = make_role(bands=False)
+    target(owner, setup.senior)
+
+    html = owner_client.get(URL).content.decode()
+
+    assert "No salary data for this stage yet" in html
+
+
+def test_it_lists_at_most_five_next_steps_each_checkable_here(owner_client, owner, setup):
+    for position in range(6):
+        StageSkillFactory(stage=setup.entry, position=10_000 + position)
+
+    html = owner_client.get(URL).content.decode()
+    steps = html[html.index('id="next-steps"') : html.index('id="pay-title"')]
+
+    assert steps.count('class="check-item plan-item') == 5
+    assert "4 more in your plan" in steps
+    assert '<input type="hidden" name="next" value="/dashboard/#next-steps">' in steps
+    assert 'hx-trigger="change"' in steps
+    # Required skills first.
+    assert steps.index(setup.skills["python"].name) < steps.index(setup.skills["algebra"].name)
+    assert "<details" not in steps
+
+
+def test_it_lists_recent_activity_readably(owner_client, owner, setup):
+    services.skill_set_status(user=owner, skill=setup.skills["python"], status="done")
+    services.milestone_set_done(user=owner, milestone=setup.milestones["portfolio"], done=True)
+    ProgressEvent.objects.filter(user=owner).update(
+        created_at=timezone.make_aware(timezone.datetime(2026, 11, 9, 12))
+    )
+
+    html = owner_client.get(URL).content.decode()
+
+    python = setup.skills["python"].name
+    assert f'9 Nov</time> <span aria-hidden="true">·</span> {python}: done' in html
+    assert f"{setup.milestones['portfolio'].title}: done" in html
+    assert f"New target: {setup.role.name}, Senior engineer" in html
+
+
+def test_recent_activity_shows_the_last_ten(owner_client, owner, setup):
+    skill = setup.skills["python"]
+    for i in range(15):
+        services.skill_set_status(user=owner, skill=skill, status="learning" if i % 2 else "done")
+
+    html = owner_client.get(URL).content.decode()
+    activity = html[html.index('id="activity-title"') :]
+
+    assert activity.count("<time ") == 10
+
+
+def test_it_shows_pace_and_an_estimate_when_there_is_a_pace(owner_client, owner, setup):
+    finish_entry(owner, setup)
+    old = ProgressEvent.objects.filter(user=owner, kind=EventKind.SKILL).first()
+    ProgressEvent.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=40))
+
+    html = owner_client.get(URL).content.decode()
+
+    # 2 completions in the last 28 days: half an item a week; 3 left: about 5-8 weeks.
+    assert "Pace: 0.5 items a week over the last 4 weeks." in html
+    assert "At that pace, Senior engineer in about 5-8 weeks: an estimate, not a promise." in html
+
+
+def test_without_a_pace_there_is_no_estimate(owner_client, setup):
+    html = owner_client.get(URL).content.decode()
+
+    assert "No items completed in the last 4 weeks" in html
+    assert "At that pace" not in html
+
+
+def test_it_never_shows_another_persons_data(owner_client, owner, other_user, setup):
+    other = make_role()
+    target(other_user, other.mid)
+    services.skill_save_note(
+        user=other_user,
+        skill=setup.skills["python"],
+        note="Outsider's secret note",
+        evidence_url="https://outsider.example/",
+    )
+    services.skill_set_status(user=other_user, skill=SkillFactory(name="Cobol"), status="done")
+    Profile.objects.filter(user=other_user).update(display_name="Mallory")
+
+    html = owner_client.get(URL).content.decode()
+
+    assert "secret note" not in html
+    assert "outsider.example" not in html
+    assert other.role.name not in html
+    assert "Cobol" not in html
+    assert "Mallory" not in html
+    assert "Hello, owner." in html
+
+
+def test_it_greets_by_display_name(owner_client, owner, setup):
+    Profile.objects.filter(user=owner).update(display_name="Ana")
+
+    assert "Hello, Ana." in owner_client.get(URL).content.decode()
+
+
+def test_it_runs_eight_queries_however_much_data(
+    owner_client, owner, other_user, setup, django_assert_num_queries
+):
+    set_region(owner, RegionFactory())
+    finish_entry(owner, setup)
+    # 1 session, 2 user, 3 active goal with role, target stage, profile and region,
+    # 4 stage skills with this person's progress, 5 milestones the same way, 6 the role's
+    # salary bands with their sources, 7 the last ten events (LIMIT 10, with their items),
+    # 8 COUNT of completions in the last 28 days.
+    with django_assert_num_queries(8):
+        assert owner_client.get(URL).status_code == 200
+
+    grow_tenfold(owner, setup)
+    grow_tenfold(other_user, setup)
+    assert SkillProgress.objects.filter(user=owner).count() > 50
+
+    with django_assert_num_queries(8):
+        assert owner_client.get(URL).status_code == 200
+
+
+def test_without_a_goal_it_runs_five_queries(owner_client, django_assert_num_queries):
+    make_role()
+    # 1 session, 2 user, 3 active goal (none), 4 profile, 5 published stages for the select.
+    with django_assert_num_queries(5):
+        owner_client.get(URL)

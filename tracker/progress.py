@@ -1,0 +1,346 @@
+"""Progress rules (DESIGN.md, "Progress rules") over plain data.
+
+Nothing here touches the database: callers turn catalog rows and a person's progress into the
+dataclasses below, and get dataclasses back. That keeps every rule unit-testable from a table.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+SKILL: Literal["skill"] = "skill"
+MILESTONE: Literal["milestone"] = "milestone"
+ItemKind = Literal["skill", "milestone"]
+ItemKey = tuple[ItemKind, int]
+
+ENTRY, MID, SENIOR, SPECIALIZED = "entry", "mid", "senior", "specialized"
+
+PACE_WINDOW_DAYS = 28
+PACE_WINDOW_WEEKS = PACE_WINDOW_DAYS // 7
+# Beyond this many weeks an estimate reads better in months, and beyond so many months in years.
+WEEKS_BEFORE_MONTHS = 12
+MONTHS_BEFORE_YEARS = 24
+WEEKS_PER_MONTH = 52 / 12
+
+
+@dataclass(frozen=True)
+class Item:
+    kind: ItemKind
+    id: int
+    name: str
+    # Only skills can be recommended; milestones always count.
+    required: bool = True
+    retired: bool = False
+
+    @property
+    def key(self) -> ItemKey:
+        return (self.kind, self.id)
+
+
+@dataclass(frozen=True)
+class Stage:
+    id: int
+    title: str
+    level: str
+    position: int
+    # Both in catalog order.
+    skills: tuple[Item, ...] = ()
+    milestones: tuple[Item, ...] = ()
+
+    @property
+    def specialized(self) -> bool:
+        return self.level == SPECIALIZED
+
+
+@dataclass(frozen=True)
+class StageProgress:
+    stage: Stage
+    required: tuple[Item, ...]
+    recommended: tuple[Item, ...]
+    milestones: tuple[Item, ...]
+    done: int
+    reached: bool
+    on_path: bool
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        """The items that count: required skills first, then milestones."""
+        return self.required + self.milestones
+
+    @property
+    def total(self) -> int:
+        return len(self.required) + len(self.milestones)
+
+    @property
+    def skipped(self) -> bool:
+        return self.total == 0
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.skipped else percent(self.done, self.total)
+
+
+@dataclass(frozen=True)
+class Progress:
+    stages: tuple[StageProgress, ...]
+    target: StageProgress | None
+    current: StageProgress | None
+    # The first stage on the way to the target that is not reached yet.
+    next_stage: StageProgress | None
+    next_steps: tuple[Item, ...]
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return percent(self.done, self.total)
+
+    @property
+    def remaining(self) -> int:
+        return self.total - self.done
+
+    @property
+    def path(self) -> tuple[StageProgress, ...]:
+        return tuple(sp for sp in self.stages if sp.on_path)
+
+    @property
+    def target_reached(self) -> bool:
+        return self.target is not None and self.target.reached
+
+    def stage(self, stage_id: int) -> StageProgress | None:
+        return next((sp for sp in self.stages if sp.stage.id == stage_id), None)
+
+
+def percent(done: int, total: int) -> int:
+    # Rounded down, so that 100% only ever means everything is done.
+    return 0 if total == 0 else done * 100 // total
+
+
+def compute(
+    stages: Sequence[Stage], *, target_stage_id: int, done: Collection[ItemKey]
+) -> Progress:
+    ordered = sorted(stages, key=lambda s: s.position)
+    counted = [s for s in ordered if _counted(s)]
+    chain = [s for s in counted if not s.specialized]
+    seniors = [s for s in chain if s.level == SENIOR]
+    last_senior = seniors[-1] if seniors else None
+
+    def own_items_done(stage: Stage) -> bool:
+        return all(item.key in done for item in _counting_items(stage))
+
+    target = next((s for s in ordered if s.id == target_stage_id), None)
+    path_ids = _path(ordered, chain, last_senior, target)
+
+    reached: dict[int, bool] = {}
+    for stage in ordered:
+        if not _counted(stage):
+            # A stage without items is skipped: it is never reached and never in the way.
+            reached[stage.id] = False
+        elif stage.specialized:
+            senior_ok = last_senior is None or own_items_done(last_senior)
+            reached[stage.id] = senior_ok and own_items_done(stage)
+        else:
+            reached[stage.id] = own_items_done(stage)
+
+    current: Stage | None = None
+    for stage in chain:
+        if not reached[stage.id]:
+            break
+        current = stage
+    # A reached specialized target is where the person stands, once the chain is complete.
+    if (
+        target is not None
+        and target.specialized
+        and reached[target.id]
+        and current is not None
+        and current == (chain[-1] if chain else None)
+    ):
+        current = target
+
+    results = tuple(
+        StageProgress(
+            stage=stage,
+            required=tuple(i for i in stage.skills if i.required and not i.retired),
+            recommended=tuple(i for i in stage.skills if not i.required and not i.retired),
+            milestones=tuple(i for i in stage.milestones if not i.retired),
+            done=sum(1 for i in _counting_items(stage) if i.key in done),
+            reached=reached[stage.id],
+            on_path=stage.id in path_ids,
+        )
+        for stage in ordered
+    )
+    by_id = {sp.stage.id: sp for sp in results}
+    path = [sp for sp in results if sp.on_path]
+    next_stage = next((sp for sp in path if not sp.skipped and not sp.reached), None)
+    next_steps = (
+        tuple(i for i in next_stage.items if i.key not in done) if next_stage is not None else ()
+    )
+    return Progress(
+        stages=results,
+        target=by_id.get(target_stage_id),
+        current=by_id[current.id] if current is not None else None,
+        next_stage=next_stage,
+        next_steps=next_steps,
+        done=sum(sp.done for sp in path),
+        total=sum(sp.total for sp in path),
+    )
+
+
+def _counting_items(stage: Stage) -> list[Item]:
+    skills = [i for i in stage.skills if i.required and not i.retired]
+    return skills + [i for i in stage.milestones if not i.retired]
+
+
+def _counted(stage: Stage) -> bool:
+    return bool(_counting_items(stage))
+
+
+def _path(
+    ordered: list[Stage], chain: list[Stage], last_senior: Stage | None, target: Stage | None
+) -> set[int]:
+    if target is None:
+        return set()
+    if target.specialized:
+        # The chain up to the last senior stage, then the branch itself.
+        end = last_senior.position if last_senior is not None else math.inf
+        ids = {s.id for s in ordered if not s.specialized and s.position <= end}
+        return ids | {target.id}
+    return {s.id for s in ordered if not s.specialized and s.position <= target.position}
+
+
+# --- Salary -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Band:
+    id: int
+    stage_id: int | None
+    region_id: int | None
+    pay_basis: str = "base"
+    position: int = 0
+    low: int | None = None
+    high: int | None = None
+    midpoint: int | None = None
+    midpoint_kind: str = ""
+    p10: int | None = None
+    p90: int | None = None
+    year: int | None = None
+    source_title: str = ""
+    section: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class SalaryEstimate:
+    stage: Stage | None
+    band: Band | None
+    region_name: str | None
+    # The person has a region, but only a national figure exists for this stage.
+    national_fallback: bool = False
+    # Nothing reached yet: the figure is what the first stage pays.
+    on_reaching: bool = False
+    # The role's all-stages figure for the person's region (or nationally), as context.
+    role_wide: Band | None = None
+    labels: tuple[str, ...] = field(default=())
+
+
+def pick_band(bands: Sequence[Band], *, stage_id: int | None, region_id: int | None) -> Band | None:
+    """The headline band for one stage (None: role-wide) and region: first base-pay band."""
+    matching = sorted(
+        (b for b in bands if b.stage_id == stage_id and b.region_id == region_id),
+        key=lambda b: (b.pay_basis != "base", b.position, b.id),
+    )
+    return matching[0] if matching else None
+
+
+def stage_band(
+    bands: Sequence[Band], *, stage_id: int, region_id: int | None
+) -> tuple[Band | None, bool]:
+    """A stage's band in the region, else nationally; the flag says it fell back."""
+    if region_id is not None:
+        band = pick_band(bands, stage_id=stage_id, region_id=region_id)
+        if band is not None:
+            return band, False
+    band = pick_band(bands, stage_id=stage_id, region_id=None)
+    return band, band is not None and region_id is not None
+
+
+def expected_salary(
+    *,
+    stages: Sequence[Stage],
+    current: Stage | None,
+    bands: Sequence[Band],
+    region_id: int | None,
+    region_name: str | None,
+) -> SalaryEstimate:
+    on_reaching = current is None
+    stage = current
+    if stage is None:
+        first = sorted((s for s in stages if not s.specialized), key=lambda s: s.position)
+        stage = first[0] if first else None
+    role_wide = pick_band(bands, stage_id=None, region_id=region_id)
+    if stage is None:
+        return SalaryEstimate(
+            stage=None,
+            band=None,
+            region_name=region_name,
+            role_wide=role_wide,
+            labels=("no salary data for this stage yet",),
+        )
+    band, fallback = stage_band(bands, stage_id=stage.id, region_id=region_id)
+    labels: list[str] = []
+    if on_reaching:
+        labels.append(f"on reaching {stage.title}")
+    if band is None:
+        labels.append("no salary data for this stage yet")
+    elif fallback:
+        labels.append(f"national figure; no {region_name} figure for this stage")
+    return SalaryEstimate(
+        stage=stage,
+        band=band,
+        region_name=region_name,
+        national_fallback=fallback,
+        on_reaching=on_reaching,
+        role_wide=role_wide,
+        labels=tuple(labels),
+    )
+
+
+# --- Pace -------------------------------------------------------------------------------------
+
+
+def pace_per_week(completed_in_window: int) -> float:
+    return completed_in_window / PACE_WINDOW_WEEKS
+
+
+@dataclass(frozen=True)
+class Estimate:
+    low: int
+    high: int
+    unit: Literal["week", "month", "year"]
+
+    @property
+    def label(self) -> str:
+        unit = self.unit if self.high == 1 else f"{self.unit}s"
+        if self.low == self.high:
+            return f"about {self.low} {unit}"
+        return f"about {self.low}-{self.high} {unit}"
+
+
+def estimate_time(remaining: int, pace: float) -> Estimate | None:
+    """A range, not a promise: the pace may run 25% faster or slower than the last 4 weeks."""
+    if pace <= 0 or remaining <= 0:
+        return None
+    fast = remaining / (pace * 1.25)
+    slow = remaining / (pace * 0.75)
+    unit: Literal["week", "month", "year"] = "week"
+    if slow > WEEKS_BEFORE_MONTHS:
+        fast, slow, unit = fast / WEEKS_PER_MONTH, slow / WEEKS_PER_MONTH, "month"
+    if unit == "month" and slow > MONTHS_BEFORE_YEARS:
+        fast, slow, unit = fast / 12, slow / 12, "year"
+    low = max(1, round(fast))
+    high = max(low, round(slow))
+    return Estimate(low=low, high=high, unit=unit)

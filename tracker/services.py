@@ -1,0 +1,148 @@
+"""Every change to a person's data: one transaction each, with its ProgressEvent inside it."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from careers.models import Milestone, Skill, Stage
+
+from .models import (
+    EventKind,
+    Goal,
+    MilestoneProgress,
+    ProgressEvent,
+    SkillProgress,
+    SkillStatus,
+)
+from .selectors import DONE, NOT_DONE
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def atomic_with_retry(write: Callable[P, R]) -> Callable[P, R]:
+    """transaction.atomic, run a second time if the first lost an insert race.
+
+    A missing row cannot be locked, so two identical first posts may both try to insert it; the
+    unique constraint lets one win and the other fail only once the winner has committed. The
+    second attempt then finds the row, locks it and sees it is already in the wanted state.
+    """
+    atomic_write = transaction.atomic(write)
+
+    @functools.wraps(write)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return atomic_write(*args, **kwargs)
+        except IntegrityError:
+            return atomic_write(*args, **kwargs)
+
+    return wrapper
+
+
+@atomic_with_retry
+def skill_set_status(*, user: AbstractBaseUser, skill: Skill, status: str) -> bool:
+    """Put a skill in `status`; False (and no event) when it already was."""
+    if status not in SkillStatus.values:
+        raise ValueError(f"Unknown skill status {status!r}")
+    row = SkillProgress.objects.select_for_update().filter(user=user, skill=skill).first()
+    before = row.status if row is not None else SkillStatus.NOT_STARTED
+    if before == status:
+        return False
+    now = timezone.now()
+    if row is None:
+        row = SkillProgress(user=user, skill=skill)
+    row.status = status
+    if status == SkillStatus.LEARNING and row.started_at is None:
+        row.started_at = now
+    row.completed_at = now if status == SkillStatus.DONE else None
+    row.save()
+    ProgressEvent.objects.create(
+        user=user, kind=EventKind.SKILL, skill=skill, from_state=before, to_state=status
+    )
+    return True
+
+
+@atomic_with_retry
+def milestone_set_done(*, user: AbstractBaseUser, milestone: Milestone, done: bool) -> bool:
+    row = MilestoneProgress.objects.select_for_update().filter(user=user, milestone=milestone)
+    row = row.first()
+    was_done = row is not None and row.done
+    if was_done == done:
+        return False
+    if row is None:
+        row = MilestoneProgress(user=user, milestone=milestone)
+    row.completed_at = timezone.now() if done else None
+    row.save()
+    ProgressEvent.objects.create(
+        user=user,
+        kind=EventKind.MILESTONE,
+        milestone=milestone,
+        from_state=DONE if was_done else NOT_DONE,
+        to_state=DONE if done else NOT_DONE,
+    )
+    return True
+
+
+def _note_change(row: SkillProgress | MilestoneProgress, note: str, evidence_url: str) -> str:
+    changed = []
+    if row.note != note:
+        changed.append("note")
+    if row.evidence_url != evidence_url:
+        changed.append("evidence")
+    # Short enough for to_state: "note", "evidence" or "note+evidence".
+    return "+".join(changed)
+
+
+@atomic_with_retry
+def skill_save_note(*, user: AbstractBaseUser, skill: Skill, note: str, evidence_url: str) -> bool:
+    row = SkillProgress.objects.select_for_update().filter(user=user, skill=skill).first()
+    if row is None:
+        # A note on a skill not started yet still needs a row to live in.
+        row = SkillProgress(user=user, skill=skill, status=SkillStatus.NOT_STARTED)
+    what = _note_change(row, note, evidence_url)
+    if not what:
+        return False
+    row.note, row.evidence_url = note, evidence_url
+    row.save()
+    ProgressEvent.objects.create(user=user, kind=EventKind.NOTE, skill=skill, to_state=what)
+    return True
+
+
+@atomic_with_retry
+def milestone_save_note(
+    *, user: AbstractBaseUser, milestone: Milestone, note: str, evidence_url: str
+) -> bool:
+    row = MilestoneProgress.objects.select_for_update().filter(user=user, milestone=milestone)
+    row = row.first() or MilestoneProgress(user=user, milestone=milestone)
+    what = _note_change(row, note, evidence_url)
+    if not what:
+        return False
+    row.note, row.evidence_url = note, evidence_url
+    row.save()
+    ProgressEvent.objects.create(user=user, kind=EventKind.NOTE, milestone=milestone, to_state=what)
+    return True
+
+
+@atomic_with_retry
+def goal_set(*, user: AbstractBaseUser, stage: Stage) -> bool:
+    """Make `stage` of its role the person's target; the old goal stays as history."""
+    current = Goal.objects.select_for_update().filter(user=user, is_active=True).first()
+    if current is not None and current.target_stage_id == stage.id:
+        return False
+    if current is not None:
+        Goal.objects.filter(pk=current.pk).update(is_active=False, ended_at=timezone.now())
+    goal = Goal.objects.create(user=user, role_id=stage.role_id, target_stage=stage)
+    ProgressEvent.objects.create(
+        user=user,
+        kind=EventKind.GOAL,
+        goal=goal,
+        from_state=str(current.pk) if current is not None else "",
+        to_state=str(goal.pk),
+    )
+    return True

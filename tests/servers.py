@@ -26,7 +26,9 @@ def free_port() -> int:
 
 def production_env(**overrides: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
+    # Test-only switches must not leak into a server that stands for production.
+    for name in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        env.pop(name, None)
     env.update(
         {
             "DJANGO_DEBUG": "0",

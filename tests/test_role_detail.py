@@ -1,8 +1,6 @@
 import re
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from pytest_django.asserts import assertContains, assertNotContains
 
 from careers.models import Level, MidpointKind, PayBasis, SalaryBand
@@ -28,12 +26,6 @@ pytestmark = pytest.mark.django_db
 #   6. all its salary bands, with stage, region and source (joined)
 ROLE_PAGE_QUERIES = 6
 
-SHIPPED_CATALOG = Path(settings.BASE_DIR) / "catalog" / "catalog.yaml"
-LOADER = Path(settings.BASE_DIR) / "careers" / "management" / "commands" / "load_catalog.py"
-needs_shipped_catalog = pytest.mark.skipif(
-    not (SHIPPED_CATALOG.exists() and LOADER.exists()),
-    reason="the shipped catalog and its loader have not landed yet",
-)
 
 
 def section(html: str, element_id: str) -> str:
@@ -340,7 +332,6 @@ def test_it_needs_the_same_queries_for_a_ten_times_larger_catalog(
 # ---- The shipped catalog ---------------------------------------------------------------------
 
 
-@needs_shipped_catalog
 def test_it_shows_the_shipped_machine_learning_engineer(client, shipped_catalog):
     response = client.get("/roles/machine-learning-engineer/")
 
@@ -361,7 +352,6 @@ def test_it_shows_the_shipped_machine_learning_engineer(client, shipped_catalog)
     assert band.section in sources
 
 
-@needs_shipped_catalog
 def test_it_shows_the_shipped_catalog_in_a_fixed_number_of_queries(
     client, shipped_catalog, django_assert_num_queries
 ):

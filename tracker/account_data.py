@@ -1,0 +1,346 @@
+"""A person's data is theirs: take all of it away (JSON, or a CSV of their progress), or delete
+the account with everything in it, on every device it is signed in on."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from datetime import date, datetime
+from importlib import import_module
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import SESSION_KEY, get_user_model, logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_GET, require_http_methods
+
+from careers.models import StageSkill
+
+from .models import Goal, MilestoneProgress, Profile, ProgressEvent, SkillProgress
+from .selectors import DONE, NOT_DONE
+from .views import HttpResponseSeeOther
+
+logger = logging.getLogger("pathwise.auth")
+
+JSON_FILENAME = "pathwise-data.json"
+CSV_FILENAME = "pathwise-progress.csv"
+CSV_HEADER = [
+    "kind",
+    "role",
+    "stage",
+    "item",
+    "status",
+    "started",
+    "completed",
+    "note",
+    "evidence",
+]
+# A spreadsheet runs a cell that starts with one of these as a formula (or, for tab and carriage
+# return, after trimming it); a leading apostrophe makes it plain text.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+# --- Reads ------------------------------------------------------------------------------------
+
+
+def _when(value: datetime | date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _goals(user: AbstractBaseUser) -> list[Goal]:
+    # Active first, then past goals newest first: the order the CSV prefers roles in.
+    return list(
+        Goal.objects.filter(user=user)
+        .select_related("role", "target_stage")
+        .order_by("-is_active", "-created_at", "-id")
+    )
+
+
+def _skill_rows(user: AbstractBaseUser) -> list[SkillProgress]:
+    return list(
+        SkillProgress.objects.for_user(user).select_related("skill").order_by("skill__name", "id")
+    )
+
+
+def _milestone_rows(user: AbstractBaseUser) -> list[MilestoneProgress]:
+    return list(
+        MilestoneProgress.objects.for_user(user)
+        .select_related("milestone__role", "milestone__stage")
+        .order_by("milestone__role__name", "milestone__stage__position", "milestone__position")
+    )
+
+
+def account_data(*, user: AbstractBaseUser) -> dict[str, Any]:
+    """Everything Pathwise keeps about one person, in plain JSON types. Five queries."""
+    profile = Profile.objects.select_related("region").filter(user=user).first()
+    goals = _goals(user)
+    events = (
+        ProgressEvent.objects.filter(user=user)
+        .select_related("skill", "milestone")
+        .order_by("created_at", "id")
+    )
+    return {
+        "exported_at": _when(timezone.now()),
+        "account": {
+            "username": user.get_username(),
+            "email": getattr(user, "email", ""),
+            "date_joined": _when(getattr(user, "date_joined", None)),
+            "last_login": _when(user.last_login),
+        },
+        "profile": {
+            "display_name": profile.display_name if profile else "",
+            "region": (
+                {"name": profile.region.name, "slug": profile.region.slug}
+                if profile and profile.region
+                else None
+            ),
+        },
+        "goals": [
+            {
+                "id": goal.pk,
+                "role": {"name": goal.role.name, "slug": goal.role.slug},
+                "target_stage": {
+                    "title": goal.target_stage.title,
+                    "slug": goal.target_stage.slug,
+                    "level": goal.target_stage.level,
+                },
+                "is_active": goal.is_active,
+                "created_at": _when(goal.created_at),
+                "ended_at": _when(goal.ended_at),
+            }
+            for goal in goals
+        ],
+        "skill_progress": [
+            {
+                "skill": {"name": row.skill.name, "slug": row.skill.slug},
+                "status": row.status,
+                "started_at": _when(row.started_at),
+                "completed_at": _when(row.completed_at),
+                "note": row.note,
+                "evidence_url": row.evidence_url,
+                "updated_at": _when(row.updated_at),
+            }
+            for row in _skill_rows(user)
+        ],
+        "milestone_progress": [
+            {
+                "milestone": {
+                    "title": row.milestone.title,
+                    "slug": row.milestone.slug,
+                    "role": row.milestone.role.name,
+                    "stage": row.milestone.stage.title,
+                },
+                "status": DONE if row.done else NOT_DONE,
+                "completed_at": _when(row.completed_at),
+                "note": row.note,
+                "evidence_url": row.evidence_url,
+                "updated_at": _when(row.updated_at),
+            }
+            for row in _milestone_rows(user)
+        ],
+        "events": [
+            {
+                "kind": event.kind,
+                "skill": event.skill.slug if event.skill else None,
+                "milestone": event.milestone.slug if event.milestone else None,
+                "goal_id": event.goal_id,
+                "from": event.from_state,
+                "to": event.to_state,
+                "at": _when(event.created_at),
+            }
+            for event in events
+        ],
+    }
+
+
+def csv_cell(value: object) -> str:
+    """A value as a CSV cell that no spreadsheet will run as a formula."""
+    if value is None:
+        return ""
+    text = _when(value) if isinstance(value, datetime | date) else str(value)
+    assert text is not None
+    if text.startswith(FORMULA_TRIGGERS):
+        return "'" + text
+    return text
+
+
+def progress_rows(*, user: AbstractBaseUser) -> list[list[str]]:
+    """One row per skill or milestone the person has progress on. Four queries."""
+    skills = _skill_rows(user)
+    milestones = _milestone_rows(user)
+    # Skills are shared by roles: name the role of the person's own goals where the skill is
+    # in one (the active goal first), and leave role and stage empty otherwise.
+    role_order = {}
+    for goal in _goals(user):
+        role_order.setdefault(goal.role_id, len(role_order))
+    placed: dict[int, StageSkill] = {}
+    if skills and role_order:
+        stage_skills = StageSkill.objects.filter(
+            role_id__in=role_order, skill_id__in=[row.skill_id for row in skills]
+        ).select_related("role", "stage")
+        for ss in sorted(stage_skills, key=lambda ss: role_order[ss.role_id]):
+            placed.setdefault(ss.skill_id, ss)
+    rows = []
+    for row in skills:
+        where = placed.get(row.skill_id)
+        rows.append(
+            [
+                "skill",
+                where.role.name if where else "",
+                where.stage.title if where else "",
+                row.skill.name,
+                row.status,
+                row.started_at,
+                row.completed_at,
+                row.note,
+                row.evidence_url,
+            ]
+        )
+    for row in milestones:
+        rows.append(
+            [
+                "milestone",
+                row.milestone.role.name,
+                row.milestone.stage.title,
+                row.milestone.title,
+                DONE if row.done else NOT_DONE,
+                None,
+                row.completed_at,
+                row.note,
+                row.evidence_url,
+            ]
+        )
+    return [[csv_cell(value) for value in row] for row in rows]
+
+
+# --- Deleting an account ------------------------------------------------------------------------
+
+
+def _session_store() -> Any:
+    return import_module(settings.SESSION_ENGINE).SessionStore
+
+
+def user_session_keys(*, user_id: int) -> list[str]:
+    """The keys of every live session signed in as this person.
+
+    Sessions are found by reading them rather than from a list kept at log-in: Django changes a
+    session's key without any signal (a password change cycles it), so such a list would miss
+    the very sessions it exists for. Session data is signed, so no query can filter on the user;
+    the scan reads the unexpired sessions once, and only when someone deletes their account.
+    Needs a database-backed session engine (db, the default, or cached_db).
+    """
+    store = _session_store()
+    model = store.get_model_class()
+    wanted = str(user_id)
+    live = model.objects.filter(expire_date__gt=timezone.now())
+    return [
+        key
+        for key, data in live.values_list("session_key", "session_data").iterator()
+        if str(store().decode(data).get(SESSION_KEY)) == wanted
+    ]
+
+
+@transaction.atomic
+def account_delete(*, user: AbstractBaseUser) -> int:
+    """Delete the person, their data and all their sessions; returns how many sessions ended.
+
+    The catalog is untouched: progress rows point at it, never the other way round.
+    """
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    keys = user_session_keys(user_id=user.pk)
+    store = _session_store()()
+    for key in keys:
+        # Through the store, so a cached_db engine forgets its cached copy too.
+        store.delete(key)
+    # Log-in records carry the person's address and browser; a failed-attempt record left behind
+    # would also count against whoever takes the username next.
+    username = user.get_username()
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        model.objects.filter(username=username).delete()
+    # Through a queryset, so `user` keeps its pk for the log line and the log-out signal.
+    # Profile, goals, progress and events go with it (on_delete=CASCADE).
+    get_user_model().objects.filter(pk=user.pk).delete()
+    logger.info("account deleted user_id=%s sessions=%d", user.pk, len(keys))
+    return len(keys)
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="To make sure it is you. Nothing is deleted unless it is right.",
+    )
+
+    def __init__(self, user: AbstractBaseUser, *args: Any, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(
+                "That is not your password. Nothing was deleted.", code="password_incorrect"
+            )
+        return password
+
+
+# --- Views --------------------------------------------------------------------------------------
+
+
+def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # A download of someone's data must not stay in any cache, shared or their own.
+    patch_cache_control(response, no_store=True, private=True)
+    return response
+
+
+@login_required
+@require_GET
+def export_json(request: HttpRequest) -> HttpResponse:
+    response = JsonResponse(
+        account_data(user=request.user),
+        encoder=DjangoJSONEncoder,
+        json_dumps_params={"indent": 2, "ensure_ascii": False},
+    )
+    return _attachment(response, JSON_FILENAME)
+
+
+@login_required
+@require_GET
+def export_csv(request: HttpRequest) -> HttpResponse:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_HEADER)
+    writer.writerows(progress_rows(user=request.user))
+    # The byte order mark tells spreadsheet programs the file is UTF-8.
+    response = HttpResponse(
+        buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
+    )
+    return _attachment(response, CSV_FILENAME)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete_page(request: HttpRequest) -> HttpResponse:
+    form = AccountDeleteForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        account_delete(user=request.user)
+        logout(request)
+        # After log-out the message travels in a cookie: the session is gone.
+        messages.success(request, "Your account and everything in it are deleted.")
+        return HttpResponseSeeOther(reverse("home"))
+    status = 400 if request.method == "POST" else 200
+    return render(request, "tracker/account_delete.html", {"form": form}, status=status)

@@ -1,0 +1,76 @@
+"""Every page a person sees, as the server renders it, is valid HTML (Nu HTML Checker)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth.tokens import default_token_generator
+from django.test import Client
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from tests.browser.data import MLE, person_with_progress
+from tests.factories import UserFactory
+from tests.html_checker import html_errors
+
+ROLE_PAGE = f"/roles/{MLE}/"
+
+
+def _page(client: Client, path: str, status: int = 200, **kwargs) -> str:
+    response = client.get(path, follow=True, **kwargs)
+    assert response.status_code == status, path
+    return response.content.decode()
+
+
+def _post(client: Client, path: str, data: dict, status: int = 200) -> str:
+    response = client.post(path, data)
+    assert response.status_code == status, path
+    return response.content.decode()
+
+
+@pytest.mark.django_db
+def test_it_renders_valid_html_on_every_page(shipped_catalog, tmp_path):
+    user = person_with_progress()
+    visitor, member, newcomer = Client(), Client(), Client()
+    member.force_login(user)
+    newcomer.force_login(UserFactory(username="newcomer"))
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+
+    documents = {
+        "home": _page(visitor, "/"),
+        "roles": _page(visitor, "/roles/"),
+        "roles, filtered": _page(visitor, "/roles/?family=machine-learning&q=engineer"),
+        "role page": _page(visitor, ROLE_PAGE),
+        "role page, region": _page(visitor, ROLE_PAGE + "?region=seattle-wa"),
+        "role page, signed in": _page(member, ROLE_PAGE),
+        "home, signed in": _page(member, "/"),
+        "sign-up": _page(visitor, "/accounts/signup/"),
+        # Errors add messages and aria attributes to the fields; they must stay valid too.
+        "sign-up, errors": _post(
+            Client(),
+            "/accounts/signup/",
+            {"username": "ana", "email": "nope", "password1": "a", "password2": "b"},
+        ),
+        "log-in": _page(visitor, "/accounts/login/?next=/plan/"),
+        "log-in, error": _post(
+            Client(), "/accounts/login/", {"username": "ana", "password": "wrong"}
+        ),
+        "dashboard": _page(member, "/dashboard/"),
+        "plan": _page(member, "/plan/"),
+        "settings": _page(member, "/settings/"),
+        "dashboard, no target": _page(newcomer, "/dashboard/"),
+        "plan, no target": _page(newcomer, "/plan/"),
+        "password reset": _page(visitor, "/accounts/password_reset/"),
+        "password reset, sent": _page(visitor, "/accounts/password_reset/done/"),
+        "password reset, new password": _page(Client(), f"/accounts/reset/{uid}/{token}/"),
+        "password reset, bad link": _page(visitor, f"/accounts/reset/{uid}/wrong-token/"),
+        "password reset, done": _page(visitor, "/accounts/reset/done/"),
+        "not found": _page(visitor, "/no-such-page/", status=404),
+    }
+    # The reset link was good: the form to choose a new password is what was checked.
+    assert re.search(r'name="new_password1"', documents["password reset, new password"])
+
+    errors = html_errors(documents, tmp_path)
+    assert errors == [], "\n".join(errors)

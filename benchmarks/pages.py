@@ -24,6 +24,7 @@ BARE = "bare view"
 # the app then runs with its production security settings instead of redirecting to https.
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
 HTMX_HEADERS = {"HX-Request": "true"}
+SIGNED_IN = "(signed in)"
 
 
 @dataclass
@@ -134,11 +135,13 @@ class Page:
 
 def pages(role_slug: str, user: AbstractBaseUser) -> list[Page]:
     """The bare view first: every other page is compared with it."""
-    result = [
-        Page(BARE, "/bench/bare/"),
-        Page("/", "/"),
-        Page("/roles/", "/roles/"),
-        Page("role page", f"/roles/{role_slug}/"),
+    result = [Page(BARE, "/bench/bare/")]
+    # Public pages twice: anonymous visitors get them whole from the cache, signed-in people
+    # get the cached content inside a page rendered for them.
+    for name, path in (("/", "/"), ("/roles/", "/roles/"), ("role page", f"/roles/{role_slug}/")):
+        result.append(Page(name, path))
+        result.append(Page(f"{name} {SIGNED_IN}", path, signed_in=True))
+    result += [
         Page("/dashboard/", "/dashboard/", signed_in=True),
         Page("/plan/", "/plan/", signed_in=True),
     ]

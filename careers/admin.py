@@ -16,7 +16,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -117,7 +117,8 @@ GUARDS: dict[type[models.Model], DeleteGuard] = {
 
 
 def _notify_catalog_changed() -> None:
-    transaction.on_commit(lambda: signals.catalog_changed())
+    # Model signals cover saves and deletes; this also covers the retire actions' update().
+    signals.announce_change()
 
 
 # --- Shared admin behaviour --------------------------------------------------------------------

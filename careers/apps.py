@@ -6,4 +6,6 @@ class CareersConfig(AppConfig):
     verbose_name = "Role catalog"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import signals
+
+        signals.connect()

@@ -7,9 +7,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .charts import LadderBar, LadderChart, format_usd, ladder_chart
-from .models import NATIONAL_LABEL, OutlookFact, PayBasis, Region, SalaryBand, Source, Stage
+from .models import (
+    NATIONAL_LABEL,
+    MidpointKind,
+    OutlookFact,
+    PayBasis,
+    Region,
+    SalaryBand,
+    Source,
+    Stage,
+)
+
+if TYPE_CHECKING:
+    from tracker.progress import Band
 
 ALL_STAGES_LABEL = "All stages"
 # Longer notes stay in the table; the chart only has room for a short qualifier.
@@ -68,13 +81,20 @@ def short_note(note: str) -> str:
     return short
 
 
-def band_figure(band: SalaryBand) -> str:
-    """The band in a few words, as a person would say it: "$132,326 to $181,999" with a dash."""
+def midpoint_kind_label(kind: str) -> str:
+    return MidpointKind(kind).label if kind in MidpointKind.values else kind
+
+
+def band_figure(band: SalaryBand | Band) -> str:
+    """The band in a few words, as a person would say it: "$132,326 to $181,999" with a dash.
+
+    Takes a SalaryBand or the plain Band the progress rules use (the dashboard's, cached).
+    """
     main = [f for f in (band.low, band.midpoint, band.high) if f is not None]
     if len(set(main)) >= 2:
         return f"{format_usd(min(main))} \u2013 {format_usd(max(main))}"
     if band.midpoint is not None:
-        return f"{format_usd(band.midpoint)} {band.get_midpoint_kind_display().lower()}"
+        return f"{format_usd(band.midpoint)} {midpoint_kind_label(band.midpoint_kind).lower()}"
     if band.high is not None:
         return f"up to {format_usd(band.high)}"
     if band.low is not None:

@@ -1,61 +1,205 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
 
+from django.contrib.auth import SESSION_KEY
+from django.contrib.messages import get_messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.template.loader import render_to_string
+
+from . import cache as catalog_cache
 from . import queries
-from .models import Family, Level
+from .models import Family, Level, Role
 from .salaries import cited_sources, salary_view
 
 PARAM_MAX_LENGTH = 100
+ROLES_PER_PAGE = 50
+# Stands for the CSRF token in the cached copy of a page for signed-in visitors. A token is
+# letters and digits only, so the marker can never be confused with one, nor with markup.
+CSRF_SLOT = "\x00csrf-token\x00"
+CSRF_SLOT_BYTES = CSRF_SLOT.encode()
+
+
+def _has_messages(request: HttpRequest) -> bool:
+    # len() loads the messages without marking them read: the page that shows them is rendered.
+    return len(get_messages(request)) > 0
+
+
+def _public_page(
+    request: HttpRequest,
+    *,
+    name: str,
+    template: str,
+    content: Callable[[], dict[str, Any] | None],
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """A page made of the catalog alone, cached until the catalog changes.
+
+    `content()` renders what the page shows of the catalog, kept under `name`, which must say
+    everything the content depends on (query parameters included). The page around it is the
+    same for every anonymous visitor, and the same for everyone signed in but for the CSRF
+    token, so both versions are cached whole; a signed-in visitor's token goes into their copy
+    as it is served. Only a page with messages to show is rendered for the visitor alone.
+    None from `content()` is a 404, never cached.
+    """
+    at = catalog_cache.version()
+    if request.method not in ("GET", "HEAD") or _has_messages(request):
+        return _render_page(request, name, template, content, context, at)
+    # Who is signed in is not read: the page shows nothing of theirs, only the menu every
+    # signed-in person has. (Pages with their data check the account on every request.)
+    member = SESSION_KEY in request.session
+    key = f"page:{'member' if member else 'visitor'}:{name}"
+    page = catalog_cache.get(key, at)
+    if page is None:
+        if member:
+            context = {**(context or {}), "csrf_token": CSRF_SLOT}
+        response = _render_page(request, name, template, content, context, at)
+        if response.status_code != 200 or member != request.user.is_authenticated:
+            # An account gone since this session began: its page is nobody else's.
+            if member:
+                response = _render_page(request, name, template, content, None, at)
+            return response
+        page = response.content
+        catalog_cache.put(key, at, page)
+    if member:
+        page = page.replace(CSRF_SLOT_BYTES, get_token(request).encode())
+    return HttpResponse(page)
+
+
+def _render_page(
+    request: HttpRequest,
+    name: str,
+    template: str,
+    content: Callable[[], dict[str, Any] | None],
+    context: dict[str, Any] | None,
+    at: int | None,
+) -> HttpResponse:
+    data = catalog_cache.cached(f"content:{name}", content, at)
+    if data is None:
+        raise Http404("No such page.")
+    return render(request, template, {**data, **(context or {})})
+
+
+# --- Landing page -----------------------------------------------------------------------------
+
+
+def _home_content() -> dict[str, Any]:
+    featured = render_to_string("home.html#featured", {"featured": queries.featured_roles()})
+    return {"featured_html": featured}
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", {"featured": queries.featured_roles()})
+    return _public_page(request, name="home", template="home.html", content=_home_content)
+
+
+# --- Catalog ----------------------------------------------------------------------------------
+
+
+def _page_number(value: str) -> int:
+    return int(value) if value.isdigit() and 0 < int(value) < 10_000 else 1
+
+
+def _role_list_content(family: str, unknown_family: str, search: str, number: int) -> dict:
+    roles = queries.role_listing(family=family or None, search=search)
+    page = Paginator(roles, ROLES_PER_PAGE).get_page(number)
+    family_label = Family(family).label if family else ""
+    params = {key: value for key, value in (("family", family), ("q", search)) if value}
+    context = {
+        "roles": page.object_list,
+        "page": page,
+        "total": len(roles),
+        "page_query": urlencode(params) + "&" if params else "",
+        "families": queries.families_with_roles(),
+        "family": family,
+        "family_label": family_label,
+        "unknown_family": unknown_family,
+        "search": search,
+        "filtered": bool(family or search),
+    }
+    return {
+        "title": f"{family_label} roles" if family_label else "Roles",
+        "content": render_to_string("careers/role_list.html#content", context),
+    }
 
 
 def role_list(request: HttpRequest) -> HttpResponse:
     # Capped because the page repeats these values back to the visitor.
     family = request.GET.get("family", "").strip()[:PARAM_MAX_LENGTH]
     search = request.GET.get("q", "").strip()[: queries.SEARCH_MAX_LENGTH]
+    number = _page_number(request.GET.get("page", ""))
     # A family no form offers (an old link, a typo) shows everything and says so, never an error.
     unknown_family = family if family and family not in Family.values else ""
     family = "" if unknown_family else family
-
-    return render(
+    return _public_page(
         request,
-        "careers/role_list.html",
-        {
-            "roles": queries.role_listing(family=family or None, search=search),
-            "families": queries.families_with_roles(),
-            "family": family,
-            "family_label": Family(family).label if family else "",
-            "unknown_family": unknown_family,
-            "search": search,
-            "filtered": bool(family or search),
-        },
+        name="roles:" + catalog_cache.key_part(family, unknown_family, search, number),
+        template="careers/role_list.html",
+        content=lambda: _role_list_content(family, unknown_family, search, number),
     )
 
 
-def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    role = get_object_or_404(queries.role_pages(), slug=slug)
+# --- Role page --------------------------------------------------------------------------------
+
+
+def _target_choices(role: Role, chain: list, branches: list) -> dict[str, Any]:
+    """What "Make this my target" offers, as plain values: the last senior stage comes first."""
+    seniors = [stage for stage in chain if stage.level == Level.SENIOR]
+    default = seniors[-1] if seniors else (chain[-1] if chain else None)
+    options = []
+    for stage in chain:
+        detail = stage.get_level_display()
+        if stage.years_label:
+            detail += f", {stage.years_label}"
+        options.append((stage.id, f"{stage.title} ({detail})", stage == default))
+    return {
+        "role_name": role.name,
+        "role_slug": role.slug,
+        "chain": options,
+        "branches": [(stage.id, stage.title) for stage in branches],
+    }
+
+
+def _role_content(slug: str, region: str) -> dict[str, Any] | None:
+    role = queries.role_pages().filter(slug=slug).first()
+    if role is None:
+        return None
     stages = role.active_stages
     # Specialized stages branch off after the last senior stage rather than continuing the chain.
     chain = [stage for stage in stages if stage.level != Level.SPECIALIZED]
     branches = [stage for stage in stages if stage.level == Level.SPECIALIZED]
     seniors = [stage for stage in chain if stage.level == Level.SENIOR]
     branch_point = seniors[-1] if seniors else (chain[-1] if chain else None)
-    region = request.GET.get("region", "").strip()[:PARAM_MAX_LENGTH]
     pay = salary_view(role.bands, [*chain, *branches], region)
-    return render(
+    context = {
+        "role": role,
+        "chain": chain,
+        "branches": branches,
+        "branch_point": branch_point,
+        "pay": pay,
+        "sources": cited_sources([row.band for row in pay.rows], role.outlook_facts),
+    }
+    return {
+        "title": role.name,
+        "description": role.summary,
+        "head": render_to_string("careers/role_detail.html#head", context),
+        "body": render_to_string("careers/role_detail.html#body", context),
+        "target": _target_choices(role, chain, branches) if chain or branches else None,
+    }
+
+
+def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    region = request.GET.get("region", "").strip()[:PARAM_MAX_LENGTH]
+    # Where "log in" comes back to: this page as the cache knows it, whatever else the URL had.
+    return_to = request.path + (f"?{urlencode({'region': region})}" if region else "")
+    return _public_page(
         request,
-        "careers/role_detail.html",
-        {
-            "role": role,
-            "chain": chain,
-            "branches": branches,
-            "branch_point": branch_point,
-            "pay": pay,
-            "sources": cited_sources([row.band for row in pay.rows], role.outlook_facts),
-        },
+        name=f"role:{slug}:" + catalog_cache.key_part(region),
+        template="careers/role_detail.html",
+        content=lambda: _role_content(slug, region),
+        context={"return_to": return_to},
     )

@@ -9,4 +9,6 @@ class PathwiseConfig(AppConfig):
     verbose_name = "Pathwise"
 
     def ready(self) -> None:
-        from . import auth_log  # noqa: F401
+        from . import auth_log, lookups  # noqa: F401
+
+        lookups.register()

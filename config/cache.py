@@ -7,13 +7,34 @@ cost speed, never a failed request. Each failure is logged.
 import logging
 from typing import Any
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger("pathwise.cache")
 
 
+class _ReusedClients(RedisCacheClient):
+    """One redis-py client per connection pool, made once.
+
+    Django makes a new client for every cache call, and building one (its table of response
+    handlers) cost more than the round trip to Redis. A client is only a handle on its pool,
+    which is safe to share between threads.
+    """
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        client = clients.get(id(pool))
+        if client is None:
+            client = clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
+    def __init__(self, server: Any, params: Any) -> None:
+        super().__init__(server, params)
+        self._class = _ReusedClients
+
     def _guard(self, op: str, default: Any, func: Any, *args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)

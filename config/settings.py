@@ -56,7 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.StaticFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "config.context_processors.nav",
             ],
         },
     },
@@ -104,9 +105,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = envint(
-        "DATABASE_CONNECT_TIMEOUT", 3
-    )
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["connect_timeout"] = envint("DATABASE_CONNECT_TIMEOUT", 3)
+    # Pages run the same few statements on every request. Prepared on a connection's fifth use,
+    # each is planned once per connection instead of on every run (planning the dashboard's
+    # reads took longer than running them). A pooler in transaction mode that cannot keep
+    # prepared statements (PgBouncer before 1.21) needs DATABASE_PREPARE_THRESHOLD=0.
+    _options["server_side_binding"] = True
+    _options["prepare_threshold"] = envint("DATABASE_PREPARE_THRESHOLD", 5) or None
+    # ...and planned for any values: PostgreSQL would otherwise go on planning each run anew
+    # while a plan for the values at hand looks cheaper, which for these reads it always does.
+    _options["options"] = "-c plan_cache_mode=force_generic_plan"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -125,8 +134,21 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "pathwise",
+            # Room for every role page of a large catalog before culling starts.
+            "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+
+# What is derived from the catalog (careers/cache.py) is keyed by a catalog version that every
+# catalog change bumps. Redis is shared, so every process sees a bump at once and entries can
+# live long. The local-memory cache is one per process, so a change made in one process (the
+# admin in one gunicorn worker, load_catalog in its own) cannot reach the others: there the
+# version itself expires after a minute, and every process catches up within that time.
+# Database sessions (Django's), read through a compiled statement.
+SESSION_ENGINE = "config.sessions"
+
+CATALOG_CACHE_TIMEOUT = envint("CATALOG_CACHE_TIMEOUT", 24 * 3600 if REDIS_URL else 60)
+CATALOG_VERSION_TIMEOUT = None if REDIS_URL else CATALOG_CACHE_TIMEOUT
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -157,7 +179,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-WHITENOISE_MAX_AGE = 31536000
+# Hashed names (every {% static %} URL) are cached a year and marked immutable
+# (config.middleware.StaticFilesMiddleware); a file asked for by its plain name may change
+# under that name, so browsers keep it an hour.
+WHITENOISE_MAX_AGE = 3600
 
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"

@@ -72,3 +72,12 @@ def test_it_needs_one_query_however_large_the_catalog(client, django_assert_num_
         response = client.get("/")
 
     assert response.content.decode().count('<li class="card">') == 3
+
+
+def test_a_visitor_seeing_it_again_costs_no_query(client, django_assert_num_queries):
+    build_catalog(2, stages=2)
+    client.get("/")
+
+    # Kept whole until the catalog changes (careers/cache.py).
+    with django_assert_num_queries(0):
+        assert client.get("/").status_code == 200

@@ -27,7 +27,6 @@ pytestmark = pytest.mark.django_db
 ROLE_PAGE_QUERIES = 6
 
 
-
 def section(html: str, element_id: str) -> str:
     """The markup of the <section id=...> on the page, so an assertion can't match elsewhere."""
     match = re.search(rf'<section id="{element_id}".*?</section>', html, re.S)
@@ -327,6 +326,24 @@ def test_it_needs_the_same_queries_for_a_ten_times_larger_catalog(
         response = client.get(big.get_absolute_url(), {"region": regions[0].slug})
 
     assert response.content.decode().count('id="stage-') == 30
+
+
+def test_a_visitor_seeing_it_again_costs_no_query(client, django_assert_num_queries):
+    role = build_role(stages=3, branches=1, regions=[RegionFactory()])
+    client.get(role.get_absolute_url())
+
+    # Kept whole until the catalog changes (careers/cache.py).
+    with django_assert_num_queries(0):
+        assert client.get(role.get_absolute_url()).status_code == 200
+
+
+def test_a_login_link_comes_back_to_the_page_without_stray_parameters(client):
+    role = build_role(stages=2, regions=[RegionFactory(slug="seattle-wa")])
+
+    html = client.get(role.get_absolute_url(), {"region": "seattle-wa", "x": "<y>"}).content
+
+    assert f"?next={role.get_absolute_url()}%3Fregion%3Dseattle-wa".encode() in html
+    assert b"%3Cy%3E" not in html and b"<y>" not in html
 
 
 # ---- The shipped catalog ---------------------------------------------------------------------

@@ -27,7 +27,6 @@ LIST_QUERIES = 2
 SEARCH_QUERIES = 3
 
 
-
 def listed(response) -> list[str]:
     """Role names in the order the page lists them."""
     return re.findall(
@@ -225,6 +224,57 @@ def test_it_needs_the_same_queries_for_a_ten_times_larger_catalog(
         client.get(URL, {"q": "skill"})
 
     assert len(listed(response)) == 30
+
+
+def test_a_visitor_seeing_it_again_costs_no_query(client, django_assert_num_queries):
+    build_catalog(3, stages=3)
+    client.get(URL, {"q": "skill"})
+
+    # Kept whole until the catalog changes (careers/cache.py).
+    with django_assert_num_queries(0):
+        assert client.get(URL, {"q": "skill"}).status_code == 200
+
+
+# ---- Pages of roles --------------------------------------------------------------------------
+
+
+def test_it_shows_fifty_roles_a_page_with_links_to_the_others(client):
+    RoleFactory.create_batch(60, family="research")
+
+    first = client.get(URL)
+    second = client.get(URL, {"page": "2"})
+
+    assert len(listed(first)) == 50
+    assert len(listed(second)) == 10
+    assert set(listed(first)).isdisjoint(listed(second))
+    assertContains(first, "60 roles. Showing 1 to 50.")
+    assertContains(second, "60 roles. Showing 51 to 60.")
+    assertContains(first, '<a href="?page=2" rel="next">')
+    assertContains(second, '<a href="?page=1" rel="prev">')
+    assertContains(first, '<nav class="pagination" aria-label="Pages of roles">')
+
+
+def test_page_links_keep_the_filter_and_the_search(client):
+    RoleFactory.create_batch(55, family="research", summary="Models")
+
+    html = client.get(URL, {"family": "research", "q": "role"}).content.decode()
+
+    assert 'href="?family=research&amp;q=role&amp;page=2"' in html
+
+
+def test_a_page_past_the_last_shows_the_last(client):
+    RoleFactory.create_batch(3)
+
+    for page in ("99", "0", "x"):
+        response = client.get(URL, {"page": page})
+        assert response.status_code == 200
+        assert len(listed(response)) == 3
+
+
+def test_one_page_has_no_page_links(client):
+    RoleFactory.create_batch(3)
+
+    assertNotContains(client.get(URL), 'class="pagination"')
 
 
 # ---- The shipped catalog ---------------------------------------------------------------------

@@ -47,6 +47,9 @@ class Goal(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
+            # Its partial index also serves every signed-in page's first read, the person's
+            # goal: WHERE user_id = ? AND is_active (as does the index of `user`: a person has
+            # few goals, and the planner may take either).
             models.UniqueConstraint(
                 fields=["user"], condition=Q(is_active=True), name="one_active_goal_per_user"
             ),
@@ -68,7 +71,10 @@ class ProgressQuerySet(models.QuerySet):
 
 
 class SkillProgress(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: every read by person is served by the (user, skill) index below.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="progress")
     # No row means "not started"; a row keeps its note and evidence even when set back.
     status = models.CharField(max_length=12, choices=SkillStatus.choices)
@@ -82,6 +88,9 @@ class SkillProgress(models.Model):
 
     class Meta:
         constraints = [
+            # Its index serves every read of a person's skills: the plan, the dashboard and a
+            # check-off's answer (user_id = ? AND skill_id IN (...)), the check-off's
+            # SELECT ... FOR UPDATE (user_id = ? AND skill_id = ?), the export (user_id = ?).
             models.UniqueConstraint(fields=["user", "skill"], name="one_skill_progress_per_user"),
         ]
 
@@ -90,7 +99,10 @@ class SkillProgress(models.Model):
 
 
 class MilestoneProgress(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: every read by person is served by the (user, milestone) index below.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     milestone = models.ForeignKey(Milestone, on_delete=models.PROTECT, related_name="progress")
     completed_at = models.DateTimeField(null=True, blank=True, help_text="Empty: not done.")
     note = models.CharField(max_length=NOTE_MAX_LENGTH, blank=True)
@@ -101,6 +113,8 @@ class MilestoneProgress(models.Model):
 
     class Meta:
         constraints = [
+            # Its index serves every read of a person's milestones, as for skills above:
+            # user_id = ? AND milestone_id IN (...), and = ? for the check-off's lock.
             models.UniqueConstraint(
                 fields=["user", "milestone"], name="one_milestone_progress_per_user"
             ),
@@ -124,7 +138,10 @@ class EventKind(models.TextChoices):
 class ProgressEvent(models.Model):
     """Append-only: one row per change a person makes. Never updated, never rewritten."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the (user, ...) indexes below serve every read by person.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     kind = models.CharField(max_length=10, choices=EventKind.choices)
     skill = models.ForeignKey(
         Skill, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -142,8 +159,14 @@ class ProgressEvent(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
-            # Dashboard: "recent activity" (newest first) and pace (completions since a date).
-            models.Index(fields=["user", "-created_at"], name="event_user_recent"),
+            # Dashboard, "recent activity": WHERE user_id = ? ORDER BY created_at DESC, id DESC
+            # LIMIT 10, read in index order and stopped after ten, however long the history.
+            models.Index(fields=["user", "-created_at", "-id"], name="event_user_recent"),
+            # Dashboard, pace: COUNT(*) WHERE user_id = ? AND to_state = 'done' AND created_at
+            # >= ?: one range of the index, which holds every column the count reads, so the
+            # count never visits the table. Not a partial index: with prepared statements the
+            # state is a parameter, and PostgreSQL's generic plans cannot use a predicate on it.
+            models.Index(fields=["user", "to_state", "created_at"], name="event_user_state_time"),
         ]
 
     def __str__(self) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 SKILL: Literal["skill"] = "skill"
@@ -35,7 +36,7 @@ class Item:
     required: bool = True
     retired: bool = False
 
-    @property
+    @cached_property
     def key(self) -> ItemKey:
         return (self.kind, self.id)
 
@@ -53,6 +54,25 @@ class Stage:
     @property
     def specialized(self) -> bool:
         return self.level == SPECIALIZED
+
+    # Derived once per Stage: the plan and the dashboard compute progress on every request from
+    # the same (cached) stages.
+    @cached_property
+    def required(self) -> tuple[Item, ...]:
+        return tuple(i for i in self.skills if i.required and not i.retired)
+
+    @cached_property
+    def recommended(self) -> tuple[Item, ...]:
+        return tuple(i for i in self.skills if not i.required and not i.retired)
+
+    @cached_property
+    def active_milestones(self) -> tuple[Item, ...]:
+        return tuple(i for i in self.milestones if not i.retired)
+
+    @cached_property
+    def counting_items(self) -> tuple[Item, ...]:
+        """The items that count: required skills first, then milestones."""
+        return self.required + self.active_milestones
 
 
 @dataclass(frozen=True)
@@ -129,7 +149,7 @@ def compute(
     last_senior = seniors[-1] if seniors else None
 
     def own_items_done(stage: Stage) -> bool:
-        return all(item.key in done for item in _counting_items(stage))
+        return all(item.key in done for item in stage.counting_items)
 
     target = next((s for s in ordered if s.id == target_stage_id), None)
     path_ids = _path(ordered, chain, last_senior, target)
@@ -163,10 +183,10 @@ def compute(
     results = tuple(
         StageProgress(
             stage=stage,
-            required=tuple(i for i in stage.skills if i.required and not i.retired),
-            recommended=tuple(i for i in stage.skills if not i.required and not i.retired),
-            milestones=tuple(i for i in stage.milestones if not i.retired),
-            done=sum(1 for i in _counting_items(stage) if i.key in done),
+            required=stage.required,
+            recommended=stage.recommended,
+            milestones=stage.active_milestones,
+            done=sum(1 for i in stage.counting_items if i.key in done),
             reached=reached[stage.id],
             on_path=stage.id in path_ids,
         )
@@ -189,13 +209,8 @@ def compute(
     )
 
 
-def _counting_items(stage: Stage) -> list[Item]:
-    skills = [i for i in stage.skills if i.required and not i.retired]
-    return skills + [i for i in stage.milestones if not i.retired]
-
-
 def _counted(stage: Stage) -> bool:
-    return bool(_counting_items(stage))
+    return bool(stage.counting_items)
 
 
 def _path(

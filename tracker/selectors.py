@@ -3,6 +3,7 @@ however long the person's history or large the catalog."""
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -10,47 +11,177 @@ from functools import cached_property
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import F, FilteredRelation, Q, QuerySet
-from django.utils import timezone
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Q,
+    TextChoices,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.dates import MONTHS_3
+from django.utils.timezone import template_localtime
 
-from careers.models import Milestone, SalaryBand, Stage, StageSkill
+from careers import cache as catalog_cache
+from careers.models import (
+    Milestone,
+    MilestoneKind,
+    SalaryBand,
+    Skill,
+    SkillCategory,
+    Stage,
+    StageSkill,
+)
+from config.compiled import CompiledRead
 
 from . import progress
-from .models import EventKind, Goal, ProgressEvent, SkillStatus
+from .models import (
+    Goal,
+    MilestoneProgress,
+    ProgressEvent,
+    SkillProgress,
+    SkillStatus,
+)
 
 DONE = "done"
 NOT_DONE = "not_done"
+
+
+def day_label(value: datetime, labels: DayLabels | None = None) -> str:
+    """The date filter's "j M" ("9 Nov"), built as Django's date format builds it."""
+    return (labels or DayLabels())(value)
+
+
+@functools.cache
+def _month_names(language: str | None) -> dict[int, str]:
+    with translation.override(language):
+        return {n: str(name).title() for n, name in MONTHS_3.items()}
+
+
+class DayLabels:
+    """`day_label` for many dates at once: the time zone and month names are looked up once, as
+    pages show dozens of these dates."""
+
+    def __init__(self) -> None:
+        self.zone = timezone.get_current_timezone()
+        self.months = _month_names(translation.get_language())
+
+    def __call__(self, value: datetime) -> str:
+        local = value.astimezone(self.zone) if timezone.is_aware(value) else value
+        return f"{local.day} {self.months[local.month]}"
+
+
+@dataclass(frozen=True)
+class ItemInfo:
+    """What a checklist line shows of the catalog: the same for everyone, so it is cached."""
+
+    item: progress.Item
+    stage_id: int
+    detail: str
+    check_url: str
+    note_url: str
+    # Where the note form lives: a page of its own, as few people open it.
+    note_page_url: str
+
+
+@dataclass(frozen=True)
+class RoleStructure:
+    """A role's stages and items as plain values, for the plan, the dashboard and check-offs.
+
+    Cached per catalog version (careers.cache): only the person's own rows are read per request.
+    """
+
+    role_id: int
+    # The catalog version it was read at (None when the cache is down): the key of anything
+    # rendered from it (tracker.checklist).
+    version: int | None
+    # The current stages that have items (retired items included), in position order.
+    stages: dict[int, progress.Stage]
+    items: dict[progress.ItemKey, ItemInfo]
+    skill_ids: tuple[int, ...]
+    milestone_ids: tuple[int, ...]
+
+    def plan_stages(self, target: StageRef) -> list[progress.Stage]:
+        """The stages a plan counts: those with items, and the target whatever it holds."""
+        stages = list(self.stages.values())
+        if target.id not in self.stages:
+            # A target without items (or retired since it was chosen) is still where they aim.
+            stages.append(
+                progress.Stage(
+                    id=target.id, title=target.title, level=target.level, position=target.position
+                )
+            )
+        return stages
 
 
 @dataclass
 class Row:
     """One checklist line: a catalog item with the person's own state of it."""
 
-    item: progress.Item
-    stage_id: int
-    # The Skill or Milestone itself, for services that write about it.
-    obj: Any
+    info: ItemInfo
     status: str  # not_started | learning | done (milestones: not_started | done)
     note: str = ""
     evidence_url: str = ""
     changed_at: datetime | None = None
-    detail: str = ""
+    # The rendered checklist item, once a page asks for it (tracker.checklist).
+    html: str = ""
+
+    @property
+    def item(self) -> progress.Item:
+        return self.info.item
+
+    @property
+    def stage_id(self) -> int:
+        return self.info.stage_id
 
     @property
     def kind(self) -> str:
-        return self.item.kind
+        return self.info.item.kind
 
     @property
     def id(self) -> int:
-        return self.item.id
+        return self.info.item.id
 
     @property
     def name(self) -> str:
-        return self.item.name
+        return self.info.item.name
+
+    @property
+    def detail(self) -> str:
+        return self.info.detail
+
+    @property
+    def check_url(self) -> str:
+        return self.info.check_url
+
+    @property
+    def note_url(self) -> str:
+        return self.info.note_url
+
+    @property
+    def note_page_url(self) -> str:
+        return self.info.note_page_url
+
+    @property
+    def changed_label(self) -> str:
+        """When the item got its state, as the checklist says it ("9 Nov")."""
+        return self.day_label()
+
+    def day_label(self, labels: DayLabels | None = None) -> str:
+        return day_label(self.changed_at, labels) if self.changed_at is not None else ""
+
+    @property
+    def has_note(self) -> bool:
+        return bool(self.note or self.evidence_url)
 
     @property
     def dom_id(self) -> str:
-        return f"{self.item.kind}-{self.item.id}"
+        return f"{self.info.item.kind}-{self.info.item.id}"
 
     @property
     def done(self) -> bool:
@@ -67,6 +198,10 @@ class Row:
             return SkillStatus.NOT_STARTED
         return SkillStatus.LEARNING
 
+    def model_object(self) -> Skill | Milestone:
+        """The Skill or Milestone by primary key alone: all the services that write need."""
+        return Skill(pk=self.id) if self.kind == progress.SKILL else Milestone(pk=self.id)
+
 
 @dataclass
 class Section:
@@ -81,10 +216,15 @@ class Section:
     def stage(self) -> progress.Stage:
         return self.progress.stage
 
+    @property
+    def rows(self) -> list[Row]:
+        return self.required + self.recommended + self.milestones
+
 
 @dataclass
 class Plan:
-    goal: Goal
+    goal: CurrentGoal
+    structure: RoleStructure
     stages: list[progress.Stage]
     rows: dict[progress.ItemKey, Row]
 
@@ -134,152 +274,360 @@ class Plan:
         )
 
 
-def active_goal(user: AbstractBaseUser, *, with_profile: bool = False) -> Goal | None:
+@dataclass(frozen=True)
+class RoleRef:
+    id: int
+    name: str
+    slug: str
+
+    def get_absolute_url(self) -> str:
+        return reverse("careers:role_detail", kwargs={"slug": self.slug})
+
+
+@dataclass(frozen=True)
+class StageRef:
+    id: int
+    title: str
+    level: str
+    position: int
+
+
+@dataclass(frozen=True)
+class RegionRef:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class ProfileRef:
+    display_name: str
+    region: RegionRef | None
+
+
+@dataclass(frozen=True)
+class CurrentGoal:
+    """The person's active goal with what the pages show of its role and target stage."""
+
+    id: int
+    created_at: datetime
+    role: RoleRef
+    target_stage: StageRef
+    # Only when asked for (the dashboard); None also when the person has no profile yet.
+    profile: ProfileRef | None = None
+
+    @property
+    def role_id(self) -> int:
+        return self.role.id
+
+    @property
+    def target_stage_id(self) -> int:
+        return self.target_stage.id
+
+
+_GOAL_FIELDS = (
+    "id",
+    "created_at",
+    "role_id",
+    "role__name",
+    "role__slug",
+    "target_stage_id",
+    "target_stage__title",
+    "target_stage__level",
+    "target_stage__position",
+)
+_PROFILE_FIELDS = (
+    "user__profile__id",
+    "user__profile__display_name",
+    "user__profile__region_id",
+    "user__profile__region__name",
+)
+
+
+def _goal_read(*fields: str) -> CompiledRead:
+    # One active goal at most (a database constraint): no ORDER BY needed. Served by the
+    # partial unique index one_active_goal_per_user.
+    return CompiledRead(
+        lambda user_id: (
+            Goal.objects.filter(user_id=user_id, is_active=True, role__is_published=True)
+            .order_by()
+            .values_list(*fields)[:1]
+        )
+    )
+
+
+_active_goal = _goal_read(*_GOAL_FIELDS)
+# The dashboard needs the profile and region too: joined, instead of another query.
+_active_goal_with_profile = _goal_read(*_GOAL_FIELDS, *_PROFILE_FIELDS)
+
+
+def active_goal(user: AbstractBaseUser, *, with_profile: bool = False) -> CurrentGoal | None:
     """The person's current goal, if its role is still published (1 query)."""
-    related = ["role", "target_stage"]
-    if with_profile:
-        # The dashboard needs the region too: one join instead of another query.
-        related.append("user__profile__region")
-    return (
-        Goal.objects.active()
-        .filter(user=user, role__is_published=True)
-        .select_related(*related)
-        .first()
+    read = _active_goal_with_profile if with_profile else _active_goal
+    rows = read(user.pk)
+    if not rows:
+        return None
+    id, created, role_id, name, slug, stage_id, title, level, position, *more = rows[0]
+    profile = None
+    if with_profile and more[0] is not None:
+        _profile_id, display_name, region_id, region_name = more
+        region = RegionRef(region_id, region_name) if region_id is not None else None
+        profile = ProfileRef(display_name=display_name, region=region)
+    return CurrentGoal(
+        id=id,
+        created_at=created,
+        role=RoleRef(role_id, name, slug),
+        target_stage=StageRef(stage_id, title, level, position),
+        profile=profile,
     )
 
 
-def load_plan(user: AbstractBaseUser, goal: Goal) -> Plan:
-    """The goal's role with the person's state of every item (2 queries).
+def _build_structure(role_id: int, at: int | None) -> RoleStructure:
+    """A role's catalog side in one query (only when the cache has no copy of it).
 
-    Stages come along with their items; a stage without items counts for nothing, so leaving it
-    out changes no figure and saves a query.
+    Stage skills and milestones come together (UNION ALL), each line with its stage; a stage
+    without items counts for nothing, so leaving it out changes no figure.
     """
-    stage_skills = (
-        StageSkill.objects.filter(role_id=goal.role_id, stage__is_retired=False)
-        .select_related("skill", "stage")
-        .annotate(
-            mine=FilteredRelation("skill__progress", condition=Q(skill__progress__user=user)),
-            my_status=F("mine__status"),
-            my_note=F("mine__note"),
-            my_evidence=F("mine__evidence_url"),
-            my_started=F("mine__started_at"),
-            my_completed=F("mine__completed_at"),
-        )
-        .order_by("stage__position", "position", "id")
+    common = ("stage_id", "stage__title", "stage__level", "stage__position", "position", "id")
+    # Sorted below: a compound statement takes no ORDER BY in its parts.
+    skills = StageSkill.objects.filter(role_id=role_id, stage__is_retired=False).order_by()
+    skills = skills.values_list(
+        _kind(progress.SKILL),
+        "skill_id",
+        "skill__name",
+        "skill__category",
+        "required",
+        Q(is_retired=True) | Q(skill__is_retired=True),
+        *common,
     )
-    milestones = (
-        Milestone.objects.filter(role_id=goal.role_id, stage__is_retired=False)
-        .select_related("stage")
-        .annotate(
-            mine=FilteredRelation("progress", condition=Q(progress__user=user)),
-            my_note=F("mine__note"),
-            my_evidence=F("mine__evidence_url"),
-            my_completed=F("mine__completed_at"),
-        )
-        .order_by("stage__position", "position", "id")
+    milestones = Milestone.objects.filter(role_id=role_id, stage__is_retired=False).order_by()
+    milestones = milestones.values_list(
+        _kind(progress.MILESTONE),
+        "id",
+        "title",
+        "kind",
+        Cast(Value(True), BooleanField()),
+        "is_retired",
+        *common,
+    )
+    lines = sorted(
+        skills.union(milestones, all=True).order_by(),
+        # Stage by stage, then catalog order within each kind.
+        key=lambda line: (line[9], line[0], line[10], line[11]),
     )
 
-    stages: dict[int, Stage] = {goal.target_stage_id: goal.target_stage}
-    skills: defaultdict[int, list[progress.Item]] = defaultdict(list)
-    marks: defaultdict[int, list[progress.Item]] = defaultdict(list)
-    rows: dict[progress.ItemKey, Row] = {}
-
-    for ss in stage_skills:
-        stages.setdefault(ss.stage_id, ss.stage)
-        item = progress.Item(
-            kind=progress.SKILL,
-            id=ss.skill_id,
-            name=ss.skill.name,
-            required=ss.required,
-            retired=ss.is_retired or ss.skill.is_retired,
-        )
-        skills[ss.stage_id].append(item)
-        status = ss.my_status or SkillStatus.NOT_STARTED
-        rows[item.key] = Row(
+    items: dict[progress.ItemKey, ItemInfo] = {}
+    stage_rows: dict[int, tuple[str, str, int]] = {}
+    by_stage: defaultdict[int, dict[str, list[progress.Item]]] = defaultdict(
+        lambda: {progress.SKILL: [], progress.MILESTONE: []}
+    )
+    labels = {progress.SKILL: SkillCategory, progress.MILESTONE: MilestoneKind}
+    for kind, id, name, category, required, retired, stage_id, title, level, position, *_ in lines:
+        stage_rows.setdefault(stage_id, (title, level, position))
+        item = progress.Item(kind=kind, id=id, name=name, required=required, retired=retired)
+        by_stage[stage_id][kind].append(item)
+        url_name = "skill_status" if kind == progress.SKILL else "milestone_done"
+        note_name = "skill_note" if kind == progress.SKILL else "milestone_note"
+        items[item.key] = ItemInfo(
             item=item,
-            stage_id=ss.stage_id,
-            obj=ss.skill,
-            status=status,
-            note=ss.my_note or "",
-            evidence_url=ss.my_evidence or "",
-            changed_at={SkillStatus.DONE: ss.my_completed, SkillStatus.LEARNING: ss.my_started}.get(
-                status
+            stage_id=stage_id,
+            detail=_label(labels[kind], category),
+            check_url=reverse(f"tracker:{url_name}", args=[id]),
+            note_url=reverse(f"tracker:{note_name}", args=[id]),
+            note_page_url=reverse("tracker:note_page", args=[kind, id]),
+        )
+
+    stages = {
+        stage_id: progress.Stage(
+            id=stage_id,
+            title=title,
+            level=level,
+            position=position,
+            skills=tuple(by_stage[stage_id][progress.SKILL]),
+            milestones=tuple(by_stage[stage_id][progress.MILESTONE]),
+        )
+        for stage_id, (title, level, position) in stage_rows.items()
+    }
+    return RoleStructure(
+        role_id=role_id,
+        version=at,
+        stages=stages,
+        items=items,
+        skill_ids=tuple(key[1] for key in items if key[0] == progress.SKILL),
+        milestone_ids=tuple(key[1] for key in items if key[0] == progress.MILESTONE),
+    )
+
+
+def _label(choices: type[TextChoices], value: str) -> str:
+    return choices(value).label if value in choices.values else value
+
+
+def _plain_band(b: SalaryBand) -> progress.Band:
+    return progress.Band(
+        id=b.id,
+        stage_id=b.stage_id,
+        region_id=b.region_id,
+        pay_basis=b.pay_basis,
+        position=b.position,
+        low=b.low,
+        high=b.high,
+        midpoint=b.midpoint,
+        midpoint_kind=b.midpoint_kind,
+        p10=b.p10,
+        p90=b.p90,
+        year=b.year,
+        source_title=b.source.title,
+        section=b.section,
+        note=b.note,
+    )
+
+
+def role_structure(role_id: int) -> RoleStructure:
+    """The role's catalog side, from the cache while the catalog is unchanged."""
+    at = catalog_cache.version()
+    return catalog_cache.cached(f"structure:{role_id}", lambda: _build_structure(role_id, at), at)
+
+
+def role_bands(role_id: int, at: int | None) -> tuple[progress.Band, ...]:
+    """Every salary band of the role with its source, from the cache (else 1 query); `at` is
+    the catalog version the page already read."""
+
+    def read() -> tuple[progress.Band, ...]:
+        bands = SalaryBand.objects.filter(role_id=role_id).select_related("source").order_by()
+        return tuple(_plain_band(b) for b in bands)
+
+    return catalog_cache.cached(f"bands:{role_id}", read, at)
+
+
+def _kind(kind: str) -> Cast:
+    # Typed in the SQL, as a bare parameter in a SELECT list has no type PostgreSQL can infer.
+    return Cast(Value(kind), CharField(max_length=9))
+
+
+# This person's progress on the role's items, one statement for both kinds. Each half looks the
+# items up one by one in the unique (user, item) index of its table (see tracker/models.py), so
+# the cost follows the role's size, never the length of the person's history; the ids go as one
+# parameter each (config.lookups), so the statement is the same for every role.
+_progress = CompiledRead(
+    lambda user_id, skill_ids, milestone_ids: (
+        SkillProgress.objects.filter(user_id=user_id, skill_id__any_of=skill_ids)
+        .order_by()
+        .values_list(
+            _kind(progress.SKILL),
+            "skill_id",
+            "status",
+            "note",
+            "evidence_url",
+            # The one date the checklist shows: since when learning, or when done.
+            Case(
+                When(status=SkillStatus.DONE, then="completed_at"),
+                When(status=SkillStatus.LEARNING, then="started_at"),
             ),
-            detail=ss.skill.get_category_display(),
         )
-
-    for m in milestones:
-        stages.setdefault(m.stage_id, m.stage)
-        item = progress.Item(kind=progress.MILESTONE, id=m.id, name=m.title, retired=m.is_retired)
-        marks[m.stage_id].append(item)
-        is_done = m.my_completed is not None
-        rows[item.key] = Row(
-            item=item,
-            stage_id=m.stage_id,
-            obj=m,
-            status=SkillStatus.DONE if is_done else SkillStatus.NOT_STARTED,
-            note=m.my_note or "",
-            evidence_url=m.my_evidence or "",
-            changed_at=m.my_completed,
-            detail=m.get_kind_display(),
+        .union(
+            MilestoneProgress.objects.filter(user_id=user_id, milestone_id__any_of=milestone_ids)
+            .order_by()
+            .values_list(
+                _kind(progress.MILESTONE),
+                "milestone_id",
+                "note",  # stands in for a status: a milestone is done or not
+                "note",
+                "evidence_url",
+                "completed_at",
+            ),
+            all=True,
         )
-
-    plain = [
-        progress.Stage(
-            id=s.id,
-            title=s.title,
-            level=s.level,
-            position=s.position,
-            skills=tuple(skills[s.id]),
-            milestones=tuple(marks[s.id]),
-        )
-        for s in stages.values()
-    ]
-    return Plan(goal=goal, stages=plain, rows=rows)
+    )
+)
 
 
-def salary_bands(goal: Goal) -> tuple[list[progress.Band], dict[int, SalaryBand]]:
-    """Every band of the goal's role, with its source (1 query): as plain data for the rules,
-    and by id for the page."""
-    bands = list(SalaryBand.objects.filter(role_id=goal.role_id).select_related("source"))
-    plain = [
-        progress.Band(
-            id=b.id,
-            stage_id=b.stage_id,
-            region_id=b.region_id,
-            pay_basis=b.pay_basis,
-            position=b.position,
-            low=b.low,
-            high=b.high,
-            midpoint=b.midpoint,
-            midpoint_kind=b.midpoint_kind,
-            p10=b.p10,
-            p90=b.p90,
-            year=b.year,
-            source_title=b.source.title,
-            section=b.section,
-            note=b.note,
-        )
-        for b in bands
-    ]
-    return plain, {b.id: b for b in bands}
+def load_plan(user: AbstractBaseUser, goal: CurrentGoal, *, with_progress: bool = True) -> Plan:
+    """The goal's role with the person's state of every item (1 query; none without progress).
+
+    Without progress every item reads as not started: enough to tell which items are on the way
+    to the target, which is all a check-off answered with a redirect needs.
+    """
+    structure = role_structure(goal.role_id)
+    state: dict[progress.ItemKey, tuple[Any, ...]] = {}
+    if with_progress:
+        lines = _progress(user.pk, structure.skill_ids, structure.milestone_ids)
+        state = {(line[0], line[1]): line[2:] for line in lines}
+
+    rows: dict[progress.ItemKey, Row] = {}
+    for key, info in structure.items.items():
+        mine = state.get(key)
+        if mine is None:
+            rows[key] = Row(info, SkillStatus.NOT_STARTED)
+            continue
+        status, note, evidence, changed = mine
+        if key[0] == progress.MILESTONE:
+            status = SkillStatus.DONE if changed is not None else SkillStatus.NOT_STARTED
+        rows[key] = Row(info, status, note, evidence, changed)
+    return Plan(
+        goal=goal,
+        structure=structure,
+        stages=structure.plan_stages(goal.target_stage),
+        rows=rows,
+    )
 
 
-def recent_events(user: AbstractBaseUser, *, limit: int = 10) -> QuerySet[ProgressEvent]:
+@dataclass(frozen=True)
+class Activity:
+    """One line of recent activity, with the names it mentions."""
+
+    created_at: datetime
+    kind: str
+    to_state: str
+    skill_name: str | None
+    milestone_title: str | None
+    goal_role: str | None
+    goal_stage: str | None
+    date_label: str = ""
+
+    @property
+    def datetime_attr(self) -> str:
+        """For <time datetime>: the date filter's "Y-m-d\\TH:i:sO", without its cost."""
+        return template_localtime(self.created_at).strftime("%Y-%m-%dT%H:%M:%S%z")
+
+
+RECENT_EVENTS_LIMIT = 10
+# Newest first, read in the order of the event_user_recent index and stopped after ten.
+_recent_events = CompiledRead(
+    lambda user_id: ProgressEvent.objects.filter(user_id=user_id).values_list(
+        "created_at",
+        "kind",
+        "to_state",
+        "skill__name",
+        "milestone__title",
+        "goal__role__name",
+        "goal__target_stage__title",
+    )[:RECENT_EVENTS_LIMIT]
+)
+
+
+def recent_events(user: AbstractBaseUser) -> list[Activity]:
     # Retired items stay in here on purpose: history is never rewritten.
-    return ProgressEvent.objects.filter(user=user).select_related(
-        "skill", "milestone", "goal__role", "goal__target_stage"
-    )[:limit]
+    labels = DayLabels()
+    return [Activity(*row, date_label=labels(row[0])) for row in _recent_events(user.pk)]
+
+
+# Served by the event_user_state_time index alone (see tracker/models.py). Only skill and
+# milestone events ever end in "done" (goals and notes record other states), so the state
+# alone says an event is a completion.
+_completions = CompiledRead(
+    lambda user_id, since: (
+        ProgressEvent.objects.filter(user_id=user_id, created_at__gte=since, to_state=DONE)
+        .order_by()
+        .values("user_id")
+        .annotate(n=Count("*"))
+        .values_list("n")
+    )
+)
 
 
 def completed_recently(user: AbstractBaseUser, *, now: datetime | None = None) -> int:
     since = (now or timezone.now()) - timedelta(days=progress.PACE_WINDOW_DAYS)
-    return ProgressEvent.objects.filter(
-        user=user,
-        created_at__gte=since,
-        kind__in=[EventKind.SKILL, EventKind.MILESTONE],
-        to_state=DONE,
-    ).count()
+    rows = _completions(user.pk, since)
+    return rows[0][0] if rows else 0
 
 
 def target_choices() -> list[tuple[str, list[Stage]]]:

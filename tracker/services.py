@@ -8,6 +8,7 @@ from typing import ParamSpec, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from careers.models import Milestone, Skill, Stage
@@ -24,6 +25,7 @@ from .selectors import DONE, NOT_DONE
 
 P = ParamSpec("P")
 R = TypeVar("R")
+M = TypeVar("M", bound=Model)
 
 
 def atomic_with_retry(write: Callable[P, R]) -> Callable[P, R]:
@@ -45,12 +47,21 @@ def atomic_with_retry(write: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def _locked(queryset: QuerySet[M], *unique: str) -> M | None:
+    """The one row the unique key `unique` allows, locked for the transaction; None if none.
+
+    Ordered by that key, first() finds (and locks) the row through the key's index, where its
+    default order by id could walk the primary key instead.
+    """
+    return queryset.select_for_update().order_by(*unique).first()
+
+
 @atomic_with_retry
 def skill_set_status(*, user: AbstractBaseUser, skill: Skill, status: str) -> bool:
     """Put a skill in `status`; False (and no event) when it already was."""
     if status not in SkillStatus.values:
         raise ValueError(f"Unknown skill status {status!r}")
-    row = SkillProgress.objects.select_for_update().filter(user=user, skill=skill).first()
+    row = _locked(SkillProgress.objects.filter(user=user, skill=skill), "user_id", "skill_id")
     before = row.status if row is not None else SkillStatus.NOT_STARTED
     if before == status:
         return False
@@ -70,8 +81,9 @@ def skill_set_status(*, user: AbstractBaseUser, skill: Skill, status: str) -> bo
 
 @atomic_with_retry
 def milestone_set_done(*, user: AbstractBaseUser, milestone: Milestone, done: bool) -> bool:
-    row = MilestoneProgress.objects.select_for_update().filter(user=user, milestone=milestone)
-    row = row.first()
+    row = _locked(
+        MilestoneProgress.objects.filter(user=user, milestone=milestone), "user_id", "milestone_id"
+    )
     was_done = row is not None and row.done
     if was_done == done:
         return False
@@ -101,7 +113,7 @@ def _note_change(row: SkillProgress | MilestoneProgress, note: str, evidence_url
 
 @atomic_with_retry
 def skill_save_note(*, user: AbstractBaseUser, skill: Skill, note: str, evidence_url: str) -> bool:
-    row = SkillProgress.objects.select_for_update().filter(user=user, skill=skill).first()
+    row = _locked(SkillProgress.objects.filter(user=user, skill=skill), "user_id", "skill_id")
     if row is None:
         # A note on a skill not started yet still needs a row to live in.
         row = SkillProgress(user=user, skill=skill, status=SkillStatus.NOT_STARTED)
@@ -118,8 +130,10 @@ def skill_save_note(*, user: AbstractBaseUser, skill: Skill, note: str, evidence
 def milestone_save_note(
     *, user: AbstractBaseUser, milestone: Milestone, note: str, evidence_url: str
 ) -> bool:
-    row = MilestoneProgress.objects.select_for_update().filter(user=user, milestone=milestone)
-    row = row.first() or MilestoneProgress(user=user, milestone=milestone)
+    row = _locked(
+        MilestoneProgress.objects.filter(user=user, milestone=milestone), "user_id", "milestone_id"
+    )
+    row = row or MilestoneProgress(user=user, milestone=milestone)
     what = _note_change(row, note, evidence_url)
     if not what:
         return False
@@ -132,7 +146,7 @@ def milestone_save_note(
 @atomic_with_retry
 def goal_set(*, user: AbstractBaseUser, stage: Stage) -> bool:
     """Make `stage` of its role the person's target; the old goal stays as history."""
-    current = Goal.objects.select_for_update().filter(user=user, is_active=True).first()
+    current = _locked(Goal.objects.filter(user=user, is_active=True), "user_id")
     if current is not None and current.target_stage_id == stage.id:
         return False
     if current is not None:

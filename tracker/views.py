@@ -13,22 +13,21 @@ from django.http import (
     HttpResponseRedirect,
 )
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from careers.models import Stage
 
-from . import progress, selectors, services
+from . import checklist, progress, selectors, services
 from .forms import MilestoneDoneForm, NoteForm, ProfileForm, SignupForm, SkillStatusForm
 from .models import Profile
 
 PLAN_TEMPLATE = "tracker/plan.html"
 # The dashboard shows a few next steps; the plan has them all.
 NEXT_STEPS_SHOWN = 5
-RECENT_EVENTS_SHOWN = 10
 
 
 class HttpResponseSeeOther(HttpResponseRedirect):
@@ -74,9 +73,11 @@ def plan(request: HttpRequest) -> HttpResponse:
     goal = selectors.active_goal(request.user)
     if goal is None:
         return render(request, PLAN_TEMPLATE, {"plan": None})
-    return render(
-        request, PLAN_TEMPLATE, {"plan": selectors.load_plan(request.user, goal), "goal": goal}
-    )
+    plan = selectors.load_plan(request.user, goal)
+    items = checklist.item_context(request, next_url=None, compact=False)
+    sections = checklist.plan_html(plan, request, items)
+    context = {"plan": plan, "goal": goal, "sections_html": sections}
+    return render(request, PLAN_TEMPLATE, context | {"csrf_token": items["csrf_token"]})
 
 
 @login_required
@@ -92,13 +93,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "choices": selectors.target_choices(),
             },
         )
-    try:
-        profile = goal.user.profile
-    except Profile.DoesNotExist:
-        profile = _profile(request.user)
+    profile = goal.profile or _profile(request.user)
     region = profile.region
     plan = selectors.load_plan(request.user, goal)
-    bands, band_rows = selectors.salary_bands(goal)
+    bands = selectors.role_bands(goal.role_id, plan.structure.version)
     result = plan.progress
     salary = progress.expected_salary(
         stages=plan.stages,
@@ -113,8 +111,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             bands, stage_id=result.next_stage.stage.id, region_id=region.id if region else None
         )
         if band is not None:
-            next_pay = {"band": band_rows[band.id], "national": national}
+            next_pay = {"band": band, "national": national}
     pace = progress.pace_per_week(selectors.completed_recently(request.user))
+    next_steps = plan.next_steps[:NEXT_STEPS_SHOWN]
+    # Check-offs from the dashboard come back to its list when JavaScript is off.
+    items = checklist.item_context(
+        request, next_url=reverse("tracker:dashboard") + "#next-steps", compact=True
+    )
+    checklist.render_items(next_steps, items, plan.structure.version)
     return render(
         request,
         "tracker/dashboard.html",
@@ -123,17 +127,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "profile": profile,
             "region": region,
             "plan": plan,
-            "next_steps": plan.next_steps[:NEXT_STEPS_SHOWN],
+            "stage_rows": [
+                (sp, checklist.stage_stats_html(sp, plan.structure.version)) for sp in result.path
+            ],
+            "next_steps": next_steps,
             "more_steps": max(0, len(result.next_steps) - NEXT_STEPS_SHOWN),
             "salary": salary,
-            "salary_band": band_rows.get(salary.band.id) if salary.band else None,
-            "role_wide_band": band_rows.get(salary.role_wide.id) if salary.role_wide else None,
+            "salary_band": salary.band,
+            "role_wide_band": salary.role_wide,
             "next_pay": next_pay,
-            "events": selectors.recent_events(request.user, limit=RECENT_EVENTS_SHOWN),
+            "events": selectors.recent_events(request.user),
             "pace": pace,
             "estimate": progress.estimate_time(result.remaining, pace),
-            # Check-offs from the dashboard come back to its list when JavaScript is off.
-            "next": reverse("tracker:dashboard") + "#next-steps",
+            "csrf_token": items["csrf_token"],
         },
     )
 
@@ -190,14 +196,18 @@ def goal_set(request: HttpRequest) -> HttpResponse:
 
 
 def _checkable(
-    request: HttpRequest, kind: progress.ItemKind, item_id: int
+    request: HttpRequest, kind: progress.ItemKind, item_id: int, *, with_progress: bool
 ) -> tuple[selectors.Plan, selectors.Row]:
     """The person's plan and one item on it; anything else (another role, a retired item, an
-    unpublished role) is a 404, so nobody learns what exists outside their own plan."""
+    unpublished role) is a 404, so nobody learns what exists outside their own plan.
+
+    Which items are on the plan comes from the cached catalog; the person's own progress is
+    read only when the answer shows it (`with_progress`).
+    """
     goal = selectors.active_goal(request.user)
     if goal is None:
         raise Http404("You have no target role.")
-    plan = selectors.load_plan(request.user, goal)
+    plan = selectors.load_plan(request.user, goal, with_progress=with_progress)
     row = plan.row(kind, item_id)
     if row is None:
         raise Http404("This item is not on your plan.")
@@ -207,18 +217,17 @@ def _checkable(
 def _after_change(request: HttpRequest, plan: selectors.Plan, row: selectors.Row) -> HttpResponse:
     next_url = _safe_next(request)
     if request.htmx:
-        # The item, plus its stage's figures and the target percent swapped out of band.
+        # The item, plus its stage's figures and the target percent swapped out of band, from
+        # the person's progress as it is now that the change is committed.
+        plan = selectors.load_plan(request.user, plan.goal)
+        row = plan.rows[row.item.key]
+        # Items on the dashboard come with a `next` and without the note link.
+        items = checklist.item_context(request, next_url=next_url, compact=next_url is not None)
+        checklist.render_items([row], items, plan.structure.version)
         response = render(
             request,
             f"{PLAN_TEMPLATE}#checkoff",
-            {
-                "plan": plan,
-                "row": row,
-                "sp": plan.progress.stage(row.stage_id),
-                # Items on the dashboard come with a `next` and without the notes form.
-                "compact": next_url is not None,
-                "next": next_url,
-            },
+            {"plan": plan, "row": row, "sp": plan.progress.stage(row.stage_id)},
         )
     else:
         response = HttpResponseSeeOther(next_url or f"{reverse('tracker:plan')}#{row.dom_id}")
@@ -235,38 +244,63 @@ def _bad_request(message: str) -> HttpResponse:
 @login_required
 @require_POST
 def skill_status(request: HttpRequest, skill_id: int) -> HttpResponse:
-    plan, row = _checkable(request, progress.SKILL, skill_id)
+    plan, row = _checkable(request, progress.SKILL, skill_id, with_progress=False)
     form = SkillStatusForm(request.POST)
     if not form.is_valid():
         return _bad_request("Unknown status.")
     status = form.cleaned_data["status"]
-    services.skill_set_status(user=request.user, skill=row.obj, status=status)
-    plan.record(row, status, timezone.now())
+    services.skill_set_status(user=request.user, skill=row.model_object(), status=status)
     return _after_change(request, plan, row)
 
 
 @login_required
 @require_POST
 def milestone_done(request: HttpRequest, milestone_id: int) -> HttpResponse:
-    plan, row = _checkable(request, progress.MILESTONE, milestone_id)
+    plan, row = _checkable(request, progress.MILESTONE, milestone_id, with_progress=False)
     form = MilestoneDoneForm(request.POST)
     if not form.is_valid():
         return _bad_request("Say done=1 or done=0.")
     done = form.cleaned_data["done"]
-    services.milestone_set_done(user=request.user, milestone=row.obj, done=done)
-    plan.record(row, "done" if done else "not_started", timezone.now())
+    services.milestone_set_done(user=request.user, milestone=row.model_object(), done=done)
     return _after_change(request, plan, row)
 
 
+# --- Notes ------------------------------------------------------------------------------------
+
+NOTE_TEMPLATE = "tracker/note.html"
+NOTE_KINDS: dict[str, progress.ItemKind] = {
+    "skill": progress.SKILL,
+    "milestone": progress.MILESTONE,
+}
+
+
+def _note_context(request: HttpRequest, plan: selectors.Plan, row: selectors.Row) -> dict:
+    return {"plan": plan, "row": row, "csrf_input": csrf_input(request)}
+
+
+@login_required
+@require_GET
+def note_page(request: HttpRequest, kind: str, item_id: int) -> HttpResponse:
+    """The note and evidence form of one item: a page of its own, or with htmx the form alone,
+    opened in place in the checklist."""
+    if kind not in NOTE_KINDS:
+        raise Http404("No such kind of item.")
+    plan, row = _checkable(request, NOTE_KINDS[kind], item_id, with_progress=True)
+    template = f"{NOTE_TEMPLATE}#note-form" if request.htmx else NOTE_TEMPLATE
+    response = render(request, template, _note_context(request, plan, row))
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
 def _save_note(request: HttpRequest, kind: progress.ItemKind, item_id: int) -> HttpResponse:
-    plan, row = _checkable(request, kind, item_id)
+    plan, row = _checkable(request, kind, item_id, with_progress=False)
     form = NoteForm(request.POST)
     if not form.is_valid():
-        # The page again, the item's form open with its errors; nothing was written.
+        # The form again with its errors and what was typed; nothing was written.
         response = render(
             request,
-            f"{PLAN_TEMPLATE}#item" if request.htmx else PLAN_TEMPLATE,
-            {"plan": plan, "goal": plan.goal, "row": row, "note_form": form, "note_for": row},
+            f"{NOTE_TEMPLATE}#note-form" if request.htmx else NOTE_TEMPLATE,
+            _note_context(request, plan, row) | {"form": form},
             status=400,
         )
         patch_vary_headers(response, ["HX-Request"])
@@ -274,13 +308,12 @@ def _save_note(request: HttpRequest, kind: progress.ItemKind, item_id: int) -> H
     note, evidence_url = form.cleaned_data["note"], form.cleaned_data["evidence_url"]
     if kind == progress.SKILL:
         changed = services.skill_save_note(
-            user=request.user, skill=row.obj, note=note, evidence_url=evidence_url
+            user=request.user, skill=row.model_object(), note=note, evidence_url=evidence_url
         )
     else:
         changed = services.milestone_save_note(
-            user=request.user, milestone=row.obj, note=note, evidence_url=evidence_url
+            user=request.user, milestone=row.model_object(), note=note, evidence_url=evidence_url
         )
-    row.note, row.evidence_url = note, evidence_url
     if changed and not request.htmx:
         messages.success(request, f"Saved your note on {row.name}.")
     return _after_change(request, plan, row)

@@ -134,7 +134,8 @@ def apply_catalog(data: Any) -> Summary:
             raise CatalogError(problems)
         summary = _apply(catalog)
         if summary.changed:
-            transaction.on_commit(lambda: signals.catalog_changed())
+            # Bulk updates (retiring, renaming, re-positioning) send no model signals.
+            signals.announce_change()
     return summary
 
 

@@ -4,15 +4,16 @@ from collections.abc import Sequence
 
 from django import template
 
-from careers.models import Level, SalaryBand, Stage
+from careers.models import Level, PayBasis, SalaryBand, Stage
 from careers.salaries import band_figure
 from tracker.models import (
     EVIDENCE_MAX_LENGTH,
     NOTE_MAX_LENGTH,
     EventKind,
-    ProgressEvent,
     SkillStatus,
 )
+from tracker.progress import Band
+from tracker.selectors import Activity
 
 register = template.Library()
 
@@ -30,16 +31,11 @@ _NOTE_CHANGES = {
 
 
 @register.filter
-def describe_event(event: ProgressEvent) -> str:
+def describe_event(event: Activity) -> str:
     """One line of recent activity, e.g. "Python: done"."""
-    if event.kind == EventKind.GOAL and event.goal is not None:
-        return f"New target: {event.goal.role.name}, {event.goal.target_stage.title}"
-    if event.skill is not None:
-        name = event.skill.name
-    elif event.milestone is not None:
-        name = event.milestone.title
-    else:
-        name = "An item"
+    if event.kind == EventKind.GOAL and event.goal_role is not None:
+        return f"New target: {event.goal_role}, {event.goal_stage}"
+    name = event.skill_name or event.milestone_title or "An item"
     if event.kind == EventKind.NOTE:
         what = _NOTE_CHANGES.get(event.to_state, "note saved")
     elif event.kind == EventKind.MILESTONE:
@@ -50,8 +46,14 @@ def describe_event(event: ProgressEvent) -> str:
 
 
 @register.filter
-def figure(band: SalaryBand | None) -> str:
+def figure(band: SalaryBand | Band | None) -> str:
     return band_figure(band) if band is not None else ""
+
+
+@register.filter
+def pay_basis(value: str) -> str:
+    """ "Base pay" or "Total compensation" for a band's pay_basis value."""
+    return PayBasis(value).label if value in PayBasis.values else value
 
 
 @register.simple_tag

@@ -1,0 +1,7 @@
+from django.contrib.sessions.backends import cached_db
+
+from . import CompiledSessionRead
+
+
+class SessionStore(CompiledSessionRead, cached_db.SessionStore):
+    pass

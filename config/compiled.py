@@ -123,5 +123,3 @@ def _adapters(marker: Any, connection: Any) -> list[Callable[[Any], Any]]:
     if isinstance(marker, list):
         return [_as_list, _as_json_list]
     return [_same]
-
-

@@ -80,24 +80,26 @@ _RETIRE = (
     "“Is retired” on its page and save, or use the “Retire selected {plural}” action in the list."
 )
 
+
+def _part_of_progress(plural: str) -> str:
+    return "is part of people's progress, so it cannot be deleted. " + _RETIRE.format(plural=plural)
+
+
 GUARDS: dict[type[models.Model], DeleteGuard] = {
     Skill: DeleteGuard(
         in_progress=skill_in_progress,
         label=str,
-        instead="is part of people's progress, so it cannot be deleted. "
-        + _RETIRE.format(plural="skills"),
+        instead=_part_of_progress("skills"),
     ),
     StageSkill: DeleteGuard(
         in_progress=lambda: skill_in_progress("skill"),
         label=lambda ss: f"{ss.skill.name} (at {ss.stage.title})",
-        instead="is part of people's progress, so it cannot be deleted. "
-        + _RETIRE.format(plural="stage skills"),
+        instead=_part_of_progress("stage skills"),
     ),
     Milestone: DeleteGuard(
         in_progress=milestone_in_progress,
         label=str,
-        instead="is part of people's progress, so it cannot be deleted. "
-        + _RETIRE.format(plural="milestones"),
+        instead=_part_of_progress("milestones"),
     ),
     Stage: DeleteGuard(
         in_progress=lambda: items_in_progress("stage"),

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.messages import get_messages
 from django.core.paginator import Paginator
@@ -11,6 +12,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+from config.middleware import has_signed_in_hint
 
 from . import cache as catalog_cache
 from . import queries
@@ -27,7 +31,24 @@ CSRF_SLOT_BYTES = CSRF_SLOT.encode()
 
 def _has_messages(request: HttpRequest) -> bool:
     # len() loads the messages without marking them read: the page that shows them is rendered.
+    # The default storage reads the session only when the messages cookie says that more
+    # messages wait there, so a request without that cookie reads no session here.
     return len(get_messages(request)) > 0
+
+
+def _signed_in(request: HttpRequest) -> bool:
+    """Whether to serve the signed-in version of a public page.
+
+    The hint cookie (settings.SIGNED_IN_COOKIE_NAME) answers without reading the session.
+    Without it, a request that carries a session cookie (one from before the hint existed, or
+    whose hint expired first) has its session read, and the response then sets the hint
+    (config.middleware.SignedInHintMiddleware).
+    """
+    if has_signed_in_hint(request):
+        return True
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return SESSION_KEY in request.session
+    return False
 
 
 def _public_page(
@@ -46,29 +67,53 @@ def _public_page(
     token, so both versions are cached whole; a signed-in visitor's token goes into their copy
     as it is served. Only a page with messages to show is rendered for the visitor alone.
     None from `content()` is a 404, never cached.
+
+    Which version is served is told by the signed-in hint cookie, so a cached page costs no
+    session read (see `_signed_in`). The hint is not trusted with anything: a forged or stale
+    one gets the signed-in version, whose only difference is the menu of links to the
+    personal pages and a CSRF token of the requester's own, and those pages check the session
+    themselves (and their response deletes a stale hint). The signed-in version is never
+    stored by a cache (it carries a token), and every response varies on Cookie.
     """
+    response = _public_response(request, name, template, content, context)
+    patch_vary_headers(response, ("Cookie",))
+    return response
+
+
+def _public_response(
+    request: HttpRequest,
+    name: str,
+    template: str,
+    content: Callable[[], dict[str, Any] | None],
+    context: dict[str, Any] | None,
+) -> HttpResponse:
     at = catalog_cache.version()
     if request.method not in ("GET", "HEAD") or _has_messages(request):
         return _render_page(request, name, template, content, context, at)
     # Who is signed in is not read: the page shows nothing of theirs, only the menu every
     # signed-in person has. (Pages with their data check the account on every request.)
-    member = SESSION_KEY in request.session
+    member = _signed_in(request)
     key = f"page:{'member' if member else 'visitor'}:{name}"
     page = catalog_cache.get(key, at)
     if page is None:
-        if member:
-            context = {**(context or {}), "csrf_token": CSRF_SLOT}
-        response = _render_page(request, name, template, content, context, at)
+        # Rendering reads the account (the layout asks whether someone is signed in), so a
+        # page is only kept under the version it was asked for if it came out as that version.
+        own = {**(context or {}), "csrf_token": CSRF_SLOT} if member else context
+        response = _render_page(request, name, template, content, own, at)
         if response.status_code != 200 or member != request.user.is_authenticated:
-            # An account gone since this session began: its page is nobody else's.
+            # A stale hint, or an account gone since this session began: the page came out as
+            # the visitors' version, is served to this request alone, and is rendered again
+            # without the token's stand-in.
             if member:
-                response = _render_page(request, name, template, content, None, at)
+                response = _render_page(request, name, template, content, context, at)
             return response
         page = response.content
         catalog_cache.put(key, at, page)
-    if member:
-        page = page.replace(CSRF_SLOT_BYTES, get_token(request).encode())
-    return HttpResponse(page)
+    if not member:
+        return HttpResponse(page)
+    response = HttpResponse(page.replace(CSRF_SLOT_BYTES, get_token(request).encode()))
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 def _render_page(

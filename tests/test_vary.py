@@ -72,5 +72,5 @@ def test_public_pages_are_the_same_for_htmx_and_need_no_vary_on_it(client, setup
     response = client.get("/roles/")
 
     assert "hx-request" not in vary(response)
-    # They differ by who is signed in, which the session cookie says.
+    # They differ by whether someone is signed in, which the cookies say.
     assert "cookie" in vary(response)

@@ -340,6 +340,8 @@ class Command(BaseCommand):
         anonymous = Client()
         signed_in = Client()
         signed_in.cookies[settings.SESSION_COOKIE_NAME] = login_session(user)
+        # As a browser holds them after logging in: the session and the signed-in hint.
+        signed_in.cookies[settings.SIGNED_IN_COOKIE_NAME] = "1"
         results = []
         for page in self.pages:
             self.say(f"In process: {page.name}")
@@ -423,6 +425,7 @@ class Command(BaseCommand):
         cookies = []
         if page.signed_in:
             cookies.append(f"{settings.SESSION_COOKIE_NAME}={session}")
+            cookies.append(f"{settings.SIGNED_IN_COOKIE_NAME}=1")
         if page.checkoff:
             # A token pair as the browser holds it: the cookie and the header must match.
             cookies.append(f"{settings.CSRF_COOKIE_NAME}={csrf}")

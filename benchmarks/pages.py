@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from careers.models import Level, StageSkill
 from tracker.models import Goal, SkillProgress, SkillStatus
+from tracker.services import mark_changed
 
 from .timer import RequestSpec
 
@@ -110,6 +111,8 @@ def skill_checkoff(user: AbstractBaseUser) -> CheckoffPlan | str:
             for s in skill_ids
             if s not in have
         )
+        # Pages kept for the person's earlier state must not be served after this.
+        mark_changed(user)
 
     return CheckoffPlan(items=skill_ids, url=url, form=form, reset=reset)
 
@@ -174,7 +177,7 @@ def login_session(user: AbstractBaseUser) -> str:
     """A signed-in session as the login view would leave it; its key goes in the cookie."""
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = user._meta.pk.value_to_string(user)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "tracker.people.PersonBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return session.session_key

@@ -37,6 +37,8 @@ class _Statement:
     # For each argument: where it goes among the parameters, and how it is adapted on the way.
     slots: tuple[tuple[int, tuple[int, ...], Callable[[Any], Any]], ...]
     compiler: Any
+    # The QuerySet's conversions of the columns' values (dates on SQLite, say), looked up once.
+    converters: dict[int, Any]
 
 
 def _marker(n: int, example: Any) -> Any:
@@ -44,7 +46,9 @@ def _marker(n: int, example: Any) -> Any:
     if isinstance(example, bool):
         raise TypeError("booleans cannot be told apart as markers")
     if isinstance(example, int):
-        return -(2**41) - 7919 * n
+        # Negative, yet within a 32-bit integer column's range: Django answers a lookup of an
+        # id out of its column's range with no query at all.
+        return -(2**31) + 7919 * (n + 1)
     if isinstance(example, str):
         return f"\x01marker-{n}\x01"
     if isinstance(example, datetime.datetime):
@@ -79,7 +83,11 @@ class CompiledRead:
         with connections[statement.alias].cursor() as cursor:
             cursor.execute(statement.sql, params)
             rows = cursor.fetchall()
-        return list(statement.compiler.results_iter(results=[rows], tuple_expected=True))
+        if not statement.converters:
+            return rows
+        return [
+            tuple(row) for row in statement.compiler.apply_converters(rows, statement.converters)
+        ]
 
     def _compile(self, args: tuple[Any, ...]) -> _Statement | None:
         try:
@@ -101,7 +109,9 @@ class CompiledRead:
                     break
             else:
                 return None
-        return _Statement(alias, sql, tuple(params), tuple(slots), compiler)
+        columns = [column[0] for column in compiler.select[0 : compiler.col_count]]
+        converters = compiler.get_converters(columns)
+        return _Statement(alias, sql, tuple(params), tuple(slots), compiler, converters)
 
 
 def _same(value: Any) -> Any:

@@ -150,6 +150,8 @@ SESSION_ENGINE = "config.sessions"
 
 CATALOG_CACHE_TIMEOUT = envint("CATALOG_CACHE_TIMEOUT", 24 * 3600 if REDIS_URL else 60)
 CATALOG_VERSION_TIMEOUT = None if REDIS_URL else CATALOG_CACHE_TIMEOUT
+# A person's plan and dashboard, kept until their data or the catalog changes (tracker.page_cache).
+PERSONAL_PAGE_CACHE_TIMEOUT = envint("PERSONAL_PAGE_CACHE_TIMEOUT", 3600)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -161,7 +163,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     # Axes first, so a locked-out login is refused before the password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the profile and active goal along with the account.
+    "tracker.people.PersonBackend",
 ]
 
 LOGIN_URL = "login"

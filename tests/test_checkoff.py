@@ -6,7 +6,6 @@ import threading
 
 import pytest
 from django.db import IntegrityError, connection
-from django.db.models.query import QuerySet
 from django.urls import reverse
 
 from tests.tracker_helpers import assert_queries, grow_tenfold, make_role, target
@@ -477,14 +476,14 @@ def test_a_lost_insert_race_is_retried_and_becomes_a_no_op(owner, setup, monkeyp
     # The other request inserted the row between this one's look-up and its insert.
     python = setup.skills["python"]
     services.skill_set_status(user=owner, skill=python, status="done")
-    real_first = QuerySet.first
+    real_lookup = services._skill_state
     calls = {"n": 0}
 
-    def first_misses_once(self):
+    def lookup_misses_once(*args):
         calls["n"] += 1
-        return None if calls["n"] == 1 else real_first(self)
+        return [] if calls["n"] == 1 else real_lookup(*args)
 
-    monkeypatch.setattr(QuerySet, "first", first_misses_once)
+    monkeypatch.setattr(services, "_skill_state", lookup_misses_once)
 
     assert services.skill_set_status(user=owner, skill=python, status="done") is False
 
@@ -568,9 +567,10 @@ def test_a_check_off_runs_a_fixed_number_of_queries_however_much_data(
     owner_client, owner, setup, headers, queries
 ):
     def check(skill, status: str, expected: int) -> None:
-        # 1 session, 2 user, 3 active goal (+ role, target stage), 4 SELECT ... FOR UPDATE of
-        # the progress row, 5 INSERT or UPDATE of that row, 6 INSERT of the progress event
-        # (4-6 in one transaction); with htmx 7 this person's progress on the role's items
+        # 1 session, 2 user with profile and active goal (+ role, target stage), 3 SELECT ...
+        # FOR UPDATE of the progress row, 4 INSERT or UPDATE of that row, 5 INSERT of the
+        # progress event, 6 UPDATE of the profile's progress version (3-6 in one transaction);
+        # with htmx 7 this person's progress on the role's items
         # (skills and milestones in one UNION ALL) for the figures swapped out of band.
         # After a catalog change: the role's stages, skills and milestones (one UNION ALL).
         with assert_queries(expected, transactions=1):
@@ -589,8 +589,8 @@ def test_a_check_off_runs_a_fixed_number_of_queries_however_much_data(
 def test_a_milestone_check_off_runs_the_same_queries_however_much_data(owner_client, owner, setup):
     portfolio, deploy = setup.milestones["portfolio"], setup.milestones["deploy"]
 
-    # The same as a skill: session, user, goal, (role's items), lock, write, event, and with
-    # htmx the person's progress.
+    # The same as a skill: session, user with goal, (role's items), lock, write, event,
+    # progress version, and with htmx the person's progress.
     with assert_queries(7 + 1, transactions=1):
         owner_client.post(milestone_url(portfolio), {"done": "1"}, **HTMX)
     grow_tenfold(owner, setup)
@@ -600,19 +600,19 @@ def test_a_milestone_check_off_runs_the_same_queries_however_much_data(owner_cli
         owner_client.post(milestone_url(deploy), {"done": "0"})
 
 
-def test_a_no_op_check_off_runs_five_queries(owner_client, owner, setup):
+def test_a_no_op_check_off_runs_four_queries(owner_client, owner, setup):
     owner_client.post(milestone_url(setup.milestones["portfolio"]), {"done": "1"})
     grow_tenfold(owner, setup)
     owner_client.get(reverse("tracker:plan"))  # the role's items, cached again
 
-    # session, user, goal, SELECT ... FOR UPDATE (nothing to write), the person's progress.
-    with assert_queries(5, transactions=1):
+    # session, user with goal, SELECT ... FOR UPDATE (nothing to write), the person's progress.
+    with assert_queries(4, transactions=1):
         owner_client.post(milestone_url(setup.milestones["portfolio"]), {"done": "1"}, **HTMX)
 
 
 def test_a_note_runs_six_queries_however_much_data(owner_client, owner, setup):
     python = setup.skills["python"]
-    # session, user, goal, (role's items), lock, write, event.
+    # session, user with goal, (role's items), lock, write, event, progress version.
     with assert_queries(6 + 1, transactions=1):
         owner_client.post(skill_url(python, "note"), {"note": "a", "evidence_url": ""})
     grow_tenfold(owner, setup)

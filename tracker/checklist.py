@@ -76,13 +76,16 @@ class _SkeletonRow:
         return getattr(self._row, name)
 
 
-def item_context(request: HttpRequest, *, next_url: str | None, compact: bool) -> dict:
+def item_context(
+    request: HttpRequest, *, next_url: str | None, compact: bool, token: str | None = None
+) -> dict:
     """What the item partial takes besides the row: the same for every item of a page.
 
     `csrf_token` goes to the page's context too, so that the layout shows the same token
-    rather than masking the secret a second time.
+    rather than masking the secret a second time. `token` stands in for the request's own (a
+    page kept for later fills it in as it is served: tracker.page_cache).
     """
-    token = get_token(request)
+    token = token or get_token(request)
     return {
         "csrf_token": token,
         "csrf_input": format_html(

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -22,9 +24,23 @@ class Profile(models.Model):
         blank=True,
         help_text="Empty: national (United States) figures.",
     )
+    # One more with every change to the person's own data (tracker.services.note_change), in the
+    # same transaction: pages rendered for one value can be kept until it changes.
+    progress_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     def __str__(self) -> str:
         return self.display_name or self.user.get_username()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The version only ever moves forward, by tracker.services.mark_changed: saving a profile
+        # read before a change elsewhere must not put it back.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "progress_version"
+            ]
+        super().save(*args, **kwargs)
 
 
 class GoalQuerySet(models.QuerySet["Goal"]):

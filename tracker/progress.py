@@ -139,19 +139,34 @@ def percent(done: int, total: int) -> int:
     return 0 if total == 0 else done * 100 // total
 
 
+def _layout(
+    stages: Sequence[Stage], target_stage_id: int
+) -> tuple[list[Stage], list[Stage], Stage | None, Stage | None]:
+    """The stages in order, the chain of counted non-specialized ones, its last senior stage,
+    and the target."""
+    ordered = sorted(stages, key=lambda s: s.position)
+    chain = [s for s in ordered if _counted(s) and not s.specialized]
+    seniors = [s for s in chain if s.level == SENIOR]
+    last_senior = seniors[-1] if seniors else None
+    target = next((s for s in ordered if s.id == target_stage_id), None)
+    return ordered, chain, last_senior, target
+
+
+def path_stage_ids(stages: Sequence[Stage], target_stage_id: int) -> frozenset[int]:
+    """The ids of the stages on the way to the target (`StageProgress.on_path`), which depend on
+    the catalog and the target alone."""
+    ordered, chain, last_senior, target = _layout(stages, target_stage_id)
+    return frozenset(_path(ordered, chain, last_senior, target))
+
+
 def compute(
     stages: Sequence[Stage], *, target_stage_id: int, done: Collection[ItemKey]
 ) -> Progress:
-    ordered = sorted(stages, key=lambda s: s.position)
-    counted = [s for s in ordered if _counted(s)]
-    chain = [s for s in counted if not s.specialized]
-    seniors = [s for s in chain if s.level == SENIOR]
-    last_senior = seniors[-1] if seniors else None
+    ordered, chain, last_senior, target = _layout(stages, target_stage_id)
 
     def own_items_done(stage: Stage) -> bool:
         return all(item.key in done for item in stage.counting_items)
 
-    target = next((s for s in ordered if s.id == target_stage_id), None)
     path_ids = _path(ordered, chain, last_senior, target)
 
     reached: dict[int, bool] = {}

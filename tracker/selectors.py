@@ -16,6 +16,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Min,
     Q,
     TextChoices,
     Value,
@@ -262,8 +263,12 @@ class Plan:
         row = self.rows.get((kind, id))
         if row is None or row.item.retired:
             return None
-        sp = self.progress.stage(row.stage_id)
-        return row if sp is not None and sp.on_path else None
+        return row if row.stage_id in self.path_stage_ids else None
+
+    @cached_property
+    def path_stage_ids(self) -> frozenset[int]:
+        """The stages on the way to the target: known without the person's progress."""
+        return progress.path_stage_ids(self.stages, self.goal.target_stage_id)
 
     def _section(self, sp: progress.StageProgress) -> Section:
         return Section(
@@ -360,8 +365,17 @@ _active_goal = _goal_read(*_GOAL_FIELDS)
 _active_goal_with_profile = _goal_read(*_GOAL_FIELDS, *_PROFILE_FIELDS)
 
 
+# Where tracker.people keeps what was read with the account: the goal comes from there when it
+# is (no query), with the profile joined in.
+PERSON_ATTRIBUTE = "_pathwise_person"
+
+
 def active_goal(user: AbstractBaseUser, *, with_profile: bool = False) -> CurrentGoal | None:
-    """The person's current goal, if its role is still published (1 query)."""
+    """The person's current goal, if its role is still published (1 query, or none when it was
+    read with the account)."""
+    person = getattr(user, PERSON_ATTRIBUTE, None)
+    if person is not None:
+        return person.goal
     read = _active_goal_with_profile if with_profile else _active_goal
     rows = read(user.pk)
     if not rows:
@@ -540,13 +554,25 @@ _progress = CompiledRead(
 )
 
 
-def load_plan(user: AbstractBaseUser, goal: CurrentGoal, *, with_progress: bool = True) -> Plan:
+def load_plan(
+    user: AbstractBaseUser,
+    goal: CurrentGoal,
+    *,
+    with_progress: bool = True,
+    only: progress.ItemKey | None = None,
+) -> Plan:
     """The goal's role with the person's state of every item (1 query; none without progress).
 
     Without progress every item reads as not started: enough to tell which items are on the way
-    to the target, which is all a check-off answered with a redirect needs.
+    to the target, which is all a check-off answered with a redirect needs; such a plan can be
+    limited to the rows of `only` that item.
     """
     structure = role_structure(goal.role_id)
+    if not with_progress and only is not None:
+        info = structure.items.get(only)
+        rows = {only: Row(info, SkillStatus.NOT_STARTED)} if info is not None else {}
+        stages = structure.plan_stages(goal.target_stage)
+        return Plan(goal=goal, structure=structure, stages=stages, rows=rows)
     state: dict[progress.ItemKey, tuple[Any, ...]] = {}
     if with_progress:
         lines = _progress(user.pk, structure.skill_ids, structure.milestone_ids)
@@ -618,16 +644,28 @@ _completions = CompiledRead(
         ProgressEvent.objects.filter(user_id=user_id, created_at__gte=since, to_state=DONE)
         .order_by()
         .values("user_id")
-        .annotate(n=Count("*"))
-        .values_list("n")
+        .annotate(n=Count("*"), first=Min("created_at"))
+        .values_list("n", "first")
     )
 )
 
 
+def completions_window(
+    user: AbstractBaseUser, *, now: datetime | None = None
+) -> tuple[int, datetime | None]:
+    """Completions in the pace window (the last four weeks), and when that count next changes
+    by time alone, as the oldest of them leaves the window; None when there are none."""
+    now = now or timezone.now()
+    window = timedelta(days=progress.PACE_WINDOW_DAYS)
+    rows = _completions(user.pk, now - window)
+    if not rows:
+        return 0, None
+    count, first = rows[0]
+    return count, first + window
+
+
 def completed_recently(user: AbstractBaseUser, *, now: datetime | None = None) -> int:
-    since = (now or timezone.now()) - timedelta(days=progress.PACE_WINDOW_DAYS)
-    rows = _completions(user.pk, since)
-    return rows[0][0] if rows else 0
+    return completions_window(user, now=now)[0]
 
 
 def target_choices() -> list[tuple[str, list[Stage]]]:

@@ -8,19 +8,22 @@ from typing import ParamSpec, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import Model, QuerySet
+from django.db.models import F, Model, QuerySet
 from django.utils import timezone
 
 from careers.models import Milestone, Skill, Stage
+from config.compiled import CompiledRead
 
 from .models import (
     EventKind,
     Goal,
     MilestoneProgress,
+    Profile,
     ProgressEvent,
     SkillProgress,
     SkillStatus,
 )
+from .people import forget
 from .selectors import DONE, NOT_DONE
 
 P = ParamSpec("P")
@@ -47,6 +50,17 @@ def atomic_with_retry(write: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def mark_changed(user: AbstractBaseUser | int) -> None:
+    """Mark the person's data as changed: pages kept for the version before are not served again.
+
+    Call it inside the transaction that makes the change, so that the new version and the change
+    become visible together.
+    """
+    user_id = user if isinstance(user, int) else user.pk
+    Profile.objects.filter(user_id=user_id).update(progress_version=F("progress_version") + 1)
+    forget(user)
+
+
 def _locked(queryset: QuerySet[M], *unique: str) -> M | None:
     """The one row the unique key `unique` allows, locked for the transaction; None if none.
 
@@ -56,41 +70,71 @@ def _locked(queryset: QuerySet[M], *unique: str) -> M | None:
     return queryset.select_for_update().order_by(*unique).first()
 
 
+# The person's row for one item, locked for the transaction (FOR UPDATE where the database has
+# it; SQLite's write transactions lock the whole database), found through the unique (user, item)
+# index: ordered by that key, as first() would otherwise order by id and walk the primary key.
+_skill_state = CompiledRead(
+    lambda user_id, skill_id: (
+        SkillProgress.objects.filter(user_id=user_id, skill_id=skill_id)
+        .select_for_update()
+        .order_by("user_id", "skill_id")
+        .values_list("id", "status", "started_at")[:1]
+    )
+)
+_milestone_state = CompiledRead(
+    lambda user_id, milestone_id: (
+        MilestoneProgress.objects.filter(user_id=user_id, milestone_id=milestone_id)
+        .select_for_update()
+        .order_by("user_id", "milestone_id")
+        .values_list("id", "completed_at")[:1]
+    )
+)
+
+
 @atomic_with_retry
 def skill_set_status(*, user: AbstractBaseUser, skill: Skill, status: str) -> bool:
     """Put a skill in `status`; False (and no event) when it already was."""
     if status not in SkillStatus.values:
         raise ValueError(f"Unknown skill status {status!r}")
-    row = _locked(SkillProgress.objects.filter(user=user, skill=skill), "user_id", "skill_id")
-    before = row.status if row is not None else SkillStatus.NOT_STARTED
+    rows = _skill_state(user.pk, skill.pk)
+    row_id, before, started_at = rows[0] if rows else (None, SkillStatus.NOT_STARTED, None)
     if before == status:
         return False
     now = timezone.now()
-    if row is None:
-        row = SkillProgress(user=user, skill=skill)
-    row.status = status
-    if status == SkillStatus.LEARNING and row.started_at is None:
-        row.started_at = now
-    row.completed_at = now if status == SkillStatus.DONE else None
-    row.save()
+    if status == SkillStatus.LEARNING and started_at is None:
+        started_at = now
+    completed_at = now if status == SkillStatus.DONE else None
+    if row_id is None:
+        SkillProgress.objects.create(
+            user=user, skill=skill, status=status, started_at=started_at, completed_at=completed_at
+        )
+    else:
+        SkillProgress.objects.filter(pk=row_id).update(
+            status=status, started_at=started_at, completed_at=completed_at, updated_at=now
+        )
     ProgressEvent.objects.create(
         user=user, kind=EventKind.SKILL, skill=skill, from_state=before, to_state=status
     )
+    mark_changed(user)
     return True
 
 
 @atomic_with_retry
 def milestone_set_done(*, user: AbstractBaseUser, milestone: Milestone, done: bool) -> bool:
-    row = _locked(
-        MilestoneProgress.objects.filter(user=user, milestone=milestone), "user_id", "milestone_id"
-    )
-    was_done = row is not None and row.done
+    rows = _milestone_state(user.pk, milestone.pk)
+    row_id, completed_at = rows[0] if rows else (None, None)
+    was_done = completed_at is not None
     if was_done == done:
         return False
-    if row is None:
-        row = MilestoneProgress(user=user, milestone=milestone)
-    row.completed_at = timezone.now() if done else None
-    row.save()
+    now = timezone.now()
+    if row_id is None:
+        MilestoneProgress.objects.create(
+            user=user, milestone=milestone, completed_at=now if done else None
+        )
+    else:
+        MilestoneProgress.objects.filter(pk=row_id).update(
+            completed_at=now if done else None, updated_at=now
+        )
     ProgressEvent.objects.create(
         user=user,
         kind=EventKind.MILESTONE,
@@ -98,6 +142,7 @@ def milestone_set_done(*, user: AbstractBaseUser, milestone: Milestone, done: bo
         from_state=DONE if was_done else NOT_DONE,
         to_state=DONE if done else NOT_DONE,
     )
+    mark_changed(user)
     return True
 
 
@@ -123,6 +168,7 @@ def skill_save_note(*, user: AbstractBaseUser, skill: Skill, note: str, evidence
     row.note, row.evidence_url = note, evidence_url
     row.save()
     ProgressEvent.objects.create(user=user, kind=EventKind.NOTE, skill=skill, to_state=what)
+    mark_changed(user)
     return True
 
 
@@ -140,6 +186,7 @@ def milestone_save_note(
     row.note, row.evidence_url = note, evidence_url
     row.save()
     ProgressEvent.objects.create(user=user, kind=EventKind.NOTE, milestone=milestone, to_state=what)
+    mark_changed(user)
     return True
 
 
@@ -159,4 +206,5 @@ def goal_set(*, user: AbstractBaseUser, stage: Stage) -> bool:
         from_state=str(current.pk) if current is not None else "",
         to_state=str(goal.pk),
     )
+    mark_changed(user)
     return True

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import (
     Http404,
     HttpRequest,
@@ -21,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from careers.models import Stage
 
-from . import checklist, progress, selectors, services
+from . import checklist, page_cache, progress, selectors, services
 from .forms import MilestoneDoneForm, NoteForm, ProfileForm, SignupForm, SkillStatusForm
 from .models import Profile
 
@@ -59,7 +61,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="tracker.people.PersonBackend")
         messages.success(request, "Welcome to Pathwise. Choose a target role to plan your path.")
         return HttpResponseSeeOther(_safe_next(request) or reverse("tracker:dashboard"))
     return render(request, "registration/signup.html", {"form": form, "next": _safe_next(request)})
@@ -70,11 +72,15 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def plan(request: HttpRequest) -> HttpResponse:
+    return page_cache.serve(request, "plan", lambda token: (_plan_page(request, token), None))
+
+
+def _plan_page(request: HttpRequest, token: str) -> HttpResponse:
     goal = selectors.active_goal(request.user)
     if goal is None:
-        return render(request, PLAN_TEMPLATE, {"plan": None})
+        return render(request, PLAN_TEMPLATE, {"plan": None, "csrf_token": token})
     plan = selectors.load_plan(request.user, goal)
-    items = checklist.item_context(request, next_url=None, compact=False)
+    items = checklist.item_context(request, next_url=None, compact=False, token=token)
     sections = checklist.plan_html(plan, request, items)
     context = {"plan": plan, "goal": goal, "sections_html": sections}
     return render(request, PLAN_TEMPLATE, context | {"csrf_token": items["csrf_token"]})
@@ -82,17 +88,24 @@ def plan(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    return page_cache.serve(request, "dashboard", lambda token: _dashboard_page(request, token))
+
+
+def _dashboard_page(request: HttpRequest, token: str) -> tuple[HttpResponse, datetime | None]:
+    """The dashboard, and until when it holds: its pace counts the last four weeks."""
     goal = selectors.active_goal(request.user, with_profile=True)
     if goal is None:
-        return render(
+        response = render(
             request,
             "tracker/dashboard.html",
             {
                 "goal": None,
                 "profile": _profile(request.user),
                 "choices": selectors.target_choices(),
+                "csrf_token": token,
             },
         )
+        return response, None
     profile = goal.profile or _profile(request.user)
     region = profile.region
     plan = selectors.load_plan(request.user, goal)
@@ -112,14 +125,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         )
         if band is not None:
             next_pay = {"band": band, "national": national}
-    pace = progress.pace_per_week(selectors.completed_recently(request.user))
+    completed, until = selectors.completions_window(request.user)
+    pace = progress.pace_per_week(completed)
     next_steps = plan.next_steps[:NEXT_STEPS_SHOWN]
     # Check-offs from the dashboard come back to its list when JavaScript is off.
     items = checklist.item_context(
-        request, next_url=reverse("tracker:dashboard") + "#next-steps", compact=True
+        request,
+        next_url=reverse("tracker:dashboard") + "#next-steps",
+        compact=True,
+        token=token,
     )
     checklist.render_items(next_steps, items, plan.structure.version)
-    return render(
+    response = render(
         request,
         "tracker/dashboard.html",
         {
@@ -142,6 +159,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "csrf_token": items["csrf_token"],
         },
     )
+    return response, until
 
 
 def _settings_context(request: HttpRequest, profile: Profile, form: ProfileForm) -> dict:
@@ -166,7 +184,9 @@ def profile_update(request: HttpRequest) -> HttpResponse:
     profile = _profile(request.user)
     form = ProfileForm(request.POST, instance=profile)
     if form.is_valid():
-        form.save()
+        with transaction.atomic():
+            form.save()
+            services.mark_changed(request.user)
         messages.success(request, "Settings saved.")
         return HttpResponseSeeOther(reverse("tracker:settings"))
     context = _settings_context(request, profile, form)
@@ -207,7 +227,8 @@ def _checkable(
     goal = selectors.active_goal(request.user)
     if goal is None:
         raise Http404("You have no target role.")
-    plan = selectors.load_plan(request.user, goal, with_progress=with_progress)
+    only = None if with_progress else (kind, item_id)
+    plan = selectors.load_plan(request.user, goal, with_progress=with_progress, only=only)
     row = plan.row(kind, item_id)
     if row is None:
         raise Http404("This item is not on your plan.")

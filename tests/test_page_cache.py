@@ -1,0 +1,225 @@
+"""A person's plan and dashboard are kept as rendered, and never shown once they are out of date."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.contrib.admin.sites import site
+from django.contrib.messages import INFO, add_message
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.test import Client, RequestFactory
+from django.utils import timezone
+
+from careers.models import Skill
+from tests.factories import RegionFactory
+from tests.tracker_helpers import make_role, target
+from tracker import page_cache, selectors, services, views
+from tracker.models import EventKind, Profile, ProgressEvent, SkillProgress, SkillStatus
+
+PLAN, DASHBOARD = "/plan/", "/dashboard/"
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+ANY_TOKEN = re.compile(r"[A-Za-z0-9]{64}")
+
+
+@pytest.fixture
+def setup(owner):
+    setup = make_role()
+    target(owner, setup.senior)
+    return setup
+
+
+def percent(html: str) -> str:
+    start = html.index('<strong class="big-percent">') + len('<strong class="big-percent">')
+    return html[start : html.index("</strong>", start)]
+
+
+def test_the_second_view_is_the_kept_copy(owner_client, setup, django_assert_num_queries):
+    first = owner_client.get(PLAN).content.decode()
+
+    with django_assert_num_queries(2):  # session, user
+        second = owner_client.get(PLAN).content.decode()
+
+    assert ANY_TOKEN.sub("", first) == ANY_TOKEN.sub("", second)
+    assert "\x00" not in second
+
+
+@pytest.mark.parametrize("path", [PLAN, DASHBOARD])
+def test_a_check_off_shows_at_once(owner_client, setup, path):
+    before = percent(owner_client.get(path).content.decode())
+
+    response = owner_client.post(
+        f"/plan/skills/{setup.skills['python'].pk}/status/", {"status": "done"}
+    )
+
+    assert response.status_code == 303
+    assert percent(owner_client.get(path).content.decode()) != before
+
+
+def test_every_change_a_person_makes_moves_their_version(owner, setup):
+    python, portfolio = setup.skills["python"], setup.milestones["portfolio"]
+
+    def version() -> int:
+        return Profile.objects.get(user=owner).progress_version
+
+    changes = [
+        lambda: services.skill_set_status(user=owner, skill=python, status="learning"),
+        lambda: services.milestone_set_done(user=owner, milestone=portfolio, done=True),
+        lambda: services.skill_save_note(user=owner, skill=python, note="n", evidence_url=""),
+        lambda: services.milestone_save_note(
+            user=owner, milestone=portfolio, note="n", evidence_url=""
+        ),
+        lambda: services.goal_set(user=owner, stage=setup.mid),
+    ]
+    for change in changes:
+        was = version()
+        assert change() is True
+        assert version() == was + 1
+    # A change that changes nothing keeps the version.
+    was = version()
+    assert services.skill_set_status(user=owner, skill=python, status="learning") is False
+    assert version() == was
+
+
+def test_a_settings_change_shows_on_the_dashboard_at_once(owner_client, owner, setup):
+    region = RegionFactory(name="Elsewhere")
+    assert "Elsewhere" not in owner_client.get(DASHBOARD).content.decode()
+
+    response = owner_client.post("/settings/profile/", {"display_name": "Ana", "region": region.pk})
+
+    assert response.status_code == 303
+    html = owner_client.get(DASHBOARD).content.decode()
+    assert "Hello, Ana." in html
+    assert "Elsewhere" in html
+
+
+def test_an_admin_edit_of_progress_shows_at_once(owner_client, owner, setup, admin_user):
+    python = setup.skills["python"]
+    services.skill_set_status(user=owner, skill=python, status="learning")
+    before = percent(owner_client.get(PLAN).content.decode())
+
+    row = SkillProgress.objects.get(user=owner, skill=python)
+    admin = site._registry[SkillProgress]
+    request = RequestFactory().post("/")
+    request.user = admin_user
+    row.status = SkillStatus.DONE
+    admin.save_model(request, row, form=None, change=True)
+
+    assert percent(owner_client.get(PLAN).content.decode()) != before
+    admin.delete_model(request, row)
+    assert percent(owner_client.get(PLAN).content.decode()) == before
+
+
+def test_a_new_username_shows_at_once(owner_client, owner, setup):
+    assert "Hello, owner." in owner_client.get(DASHBOARD).content.decode()
+
+    owner.username = "renamed"
+    owner.save()  # as the admin saves it
+
+    assert "Hello, renamed." in owner_client.get(DASHBOARD).content.decode()
+
+
+def test_a_catalog_edit_shows_at_once(owner_client, setup):
+    python = setup.skills["python"]
+    assert python.name in owner_client.get(PLAN).content.decode()
+
+    python.name = "Python for data work"
+    python.save()  # as admin saves it
+
+    assert "Python for data work" in owner_client.get(PLAN).content.decode()
+
+
+def test_a_saved_profile_never_puts_the_version_back(owner, setup):
+    stale = Profile.objects.get(user=owner)
+    services.skill_set_status(user=owner, skill=setup.skills["python"], status="done")
+    moved = Profile.objects.get(user=owner).progress_version
+
+    stale.display_name = "Ana"
+    stale.save()
+
+    profile = Profile.objects.get(user=owner)
+    assert (profile.display_name, profile.progress_version) == ("Ana", moved)
+
+
+def test_each_visit_gets_a_token_that_works(owner, setup):
+    browsers = [Client(enforce_csrf_checks=True) for _ in range(2)]
+    for browser in browsers:
+        browser.force_login(owner)
+        browser.get(PLAN)  # the copy is made by one of them and served to both
+
+    pages = [browser.get(PLAN).content.decode() for browser in browsers]
+    tokens = [TOKEN.search(page).group(1) for page in pages]
+
+    assert tokens[0] != tokens[1]
+    python = setup.skills["python"]
+    for browser, token in zip(browsers, tokens, strict=True):
+        response = browser.post(
+            f"/plan/skills/{python.pk}/status/",
+            {"status": "learning", "csrfmiddlewaretoken": token},
+        )
+        assert response.status_code == 303
+
+
+def test_a_page_with_messages_is_rendered_for_its_request(owner_client, setup):
+    owner_client.get(PLAN)
+    owner_client.post("/settings/profile/", {"display_name": "Ana", "region": ""})
+
+    with_message = owner_client.get(PLAN).content.decode()
+    again = owner_client.get(PLAN).content.decode()
+
+    assert "Settings saved." in with_message
+    assert "Settings saved." not in again
+
+
+def test_another_persons_copy_is_never_served(owner_client, owner, other_user, setup):
+    target(other_user, setup.entry)
+    other = Client()
+    other.force_login(other_user)
+    other.get(PLAN)
+
+    html = owner_client.get(PLAN).content.decode()
+
+    assert setup.senior.title in html
+    assert "other" not in re.findall(r"Hello, (\w+)", owner_client.get(DASHBOARD).content.decode())
+
+
+def test_the_dashboard_copy_lasts_until_a_completion_leaves_the_pace_window(owner, setup):
+    now = timezone.now()
+    skill = Skill.objects.first()
+    event = ProgressEvent.objects.create(
+        user=owner, kind=EventKind.SKILL, skill=skill, from_state="learning", to_state="done"
+    )
+    ProgressEvent.objects.filter(pk=event.pk).update(created_at=now - timedelta(days=27))
+
+    count, until = selectors.completions_window(owner, now=now)
+
+    assert count == 1
+    assert until == now - timedelta(days=27) + timedelta(days=28)
+    assert selectors.completions_window(owner, now=until + timedelta(seconds=1)) == (0, None)
+
+
+def test_an_expired_copy_is_rendered_again(owner_client, owner, setup, monkeypatch):
+    rendered = []
+    real = views._dashboard_page
+
+    def expired(request, token):
+        response, _until = real(request, token)
+        rendered.append(response)
+        return response, timezone.now() - timedelta(seconds=1)
+
+    monkeypatch.setattr(views, "_dashboard_page", expired)
+    owner_client.get(DASHBOARD)
+    owner_client.get(DASHBOARD)
+
+    assert len(rendered) == 2
+
+
+def test_messages_added_elsewhere_stop_the_copy(rf, owner, setup):
+    request = rf.get(PLAN)
+    request.user = owner
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    add_message(request, INFO, "hello")
+
+    assert page_cache._key("plan", request) is None

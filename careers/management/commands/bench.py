@@ -81,6 +81,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--warmup", type=int, default=30, help="Untimed requests before timing (default 30)."
         )
+        parser.add_argument(
+            "--rounds",
+            type=int,
+            default=3,
+            help="In-process rounds over all pages; each page keeps its lowest median (default 3).",
+        )
         parser.add_argument("--connections", type=int, default=16, help="wrk connections.")
         parser.add_argument("--threads", type=int, default=2, help="wrk threads.")
         parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers.")
@@ -212,6 +218,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Pages at scale {options['scale']:g} on {out['database']['server']}"
             f" ({out['machine']['cores']} cores); in process: {options['requests']} requests"
+            f" a round, the best of {options['rounds']} rounds"
             + (
                 ""
                 if options["in_process_only"]
@@ -342,12 +349,17 @@ class Command(BaseCommand):
         signed_in.cookies[settings.SESSION_COOKIE_NAME] = login_session(user)
         # As a browser holds them after logging in: the session and the signed-in hint.
         signed_in.cookies[settings.SIGNED_IN_COOKIE_NAME] = "1"
-        results = []
-        for page in self.pages:
-            self.say(f"In process: {page.name}")
-            if page.missing:
-                timing = Timing(page.name, status=page.missing)
-            else:
+        # Rounds go through every page in turn, so that a spell of other work on the machine
+        # falls on different pages each time; each page keeps its least disturbed round (the
+        # lowest median), and the JSON lists every round's median.
+        best: dict[str, Timing] = {}
+        medians: dict[str, list[float | None]] = {page.name: [] for page in self.pages}
+        for round_number in range(1, options["rounds"] + 1):
+            for page in self.pages:
+                self.say(f"In process, round {round_number}: {page.name}")
+                if page.missing:
+                    best[page.name] = Timing(page.name, status=page.missing)
+                    continue
                 if page.checkoff:
                     page.checkoff.reset()
                 timing = measure(
@@ -358,13 +370,20 @@ class Command(BaseCommand):
                     warmup=options["warmup"],
                     expect=page.expect,
                 )
+                medians[page.name].append(timing.median_ms)
+                kept = best.get(page.name)
+                if kept is None or not kept.ok or (timing.ok and timing.median_ms < kept.median_ms):
+                    best[page.name] = timing
+        results = []
+        for page in self.pages:
             results.append(
                 {
                     "name": page.name,
                     "method": page.method,
                     "path": page.path,
                     "signed_in": page.signed_in,
-                    "in_process": timing.as_dict(),
+                    "in_process": best[page.name].as_dict()
+                    | {"round_medians_ms": [m and round(m, 3) for m in medians[page.name]]},
                 }
             )
             if page.checkoff:
@@ -566,6 +585,7 @@ def _cli_args(options: dict[str, Any]) -> list[str]:
         f"--duration={options['duration']}",
         f"--requests={options['requests']}",
         f"--warmup={options['warmup']}",
+        f"--rounds={options['rounds']}",
         f"--connections={options['connections']}",
         f"--threads={options['threads']}",
         f"--workers={options['workers']}",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from datetime import datetime
 from typing import ParamSpec, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -12,7 +13,7 @@ from django.db.models import F, Model, QuerySet
 from django.utils import timezone
 
 from careers.models import Milestone, Skill, Stage
-from config.compiled import CompiledRead
+from config.compiled import CompiledInsert, CompiledRead, CompiledUpdate
 
 from .models import (
     EventKind,
@@ -56,8 +57,7 @@ def mark_changed(user: AbstractBaseUser | int) -> None:
     Call it inside the transaction that makes the change, so that the new version and the change
     become visible together.
     """
-    user_id = user if isinstance(user, int) else user.pk
-    Profile.objects.filter(user_id=user_id).update(progress_version=F("progress_version") + 1)
+    _bump(user if isinstance(user, int) else user.pk)
     forget(user)
 
 
@@ -68,6 +68,68 @@ def _locked(queryset: QuerySet[M], *unique: str) -> M | None:
     default order by id could walk the primary key instead.
     """
     return queryset.select_for_update().order_by(*unique).first()
+
+
+# The statements of a check-off, compiled once (config.compiled): building them each time cost
+# more than running them.
+_bump = CompiledUpdate(
+    lambda user_id: (
+        Profile.objects.filter(user_id=user_id),
+        {"progress_version": F("progress_version") + 1},
+    )
+)
+_skill_update = CompiledUpdate(
+    lambda row_id, status, started_at, completed_at, now: (
+        SkillProgress.objects.filter(pk=row_id),
+        {
+            "status": status,
+            "started_at": started_at,
+            "completed_at": completed_at,
+            "updated_at": now,
+        },
+    )
+)
+_milestone_update = CompiledUpdate(
+    lambda row_id, completed_at, now: (
+        MilestoneProgress.objects.filter(pk=row_id),
+        {"completed_at": completed_at, "updated_at": now},
+    )
+)
+_event = CompiledInsert(
+    ProgressEvent,
+    "user_id",
+    "kind",
+    "skill_id",
+    "milestone_id",
+    "goal_id",
+    "from_state",
+    "to_state",
+    "created_at",
+)
+
+
+def _record(
+    user: AbstractBaseUser,
+    kind: str,
+    *,
+    skill_id: int | None = None,
+    milestone_id: int | None = None,
+    goal_id: int | None = None,
+    from_state: str = "",
+    to_state: str = "",
+    at: datetime | None = None,
+) -> None:
+    """The ProgressEvent of a change, as ProgressEvent.objects.create() would write it."""
+    _event(
+        user.pk,
+        kind,
+        skill_id,
+        milestone_id,
+        goal_id,
+        from_state,
+        to_state,
+        at or timezone.now(),
+    )
 
 
 # The person's row for one item, locked for the transaction (FOR UPDATE where the database has
@@ -109,12 +171,8 @@ def skill_set_status(*, user: AbstractBaseUser, skill: Skill, status: str) -> bo
             user=user, skill=skill, status=status, started_at=started_at, completed_at=completed_at
         )
     else:
-        SkillProgress.objects.filter(pk=row_id).update(
-            status=status, started_at=started_at, completed_at=completed_at, updated_at=now
-        )
-    ProgressEvent.objects.create(
-        user=user, kind=EventKind.SKILL, skill=skill, from_state=before, to_state=status
-    )
+        _skill_update(row_id, status, started_at, completed_at, now)
+    _record(user, EventKind.SKILL, skill_id=skill.pk, from_state=before, to_state=status, at=now)
     mark_changed(user)
     return True
 
@@ -132,15 +190,14 @@ def milestone_set_done(*, user: AbstractBaseUser, milestone: Milestone, done: bo
             user=user, milestone=milestone, completed_at=now if done else None
         )
     else:
-        MilestoneProgress.objects.filter(pk=row_id).update(
-            completed_at=now if done else None, updated_at=now
-        )
-    ProgressEvent.objects.create(
-        user=user,
-        kind=EventKind.MILESTONE,
-        milestone=milestone,
+        _milestone_update(row_id, now if done else None, now)
+    _record(
+        user,
+        EventKind.MILESTONE,
+        milestone_id=milestone.pk,
         from_state=DONE if was_done else NOT_DONE,
         to_state=DONE if done else NOT_DONE,
+        at=now,
     )
     mark_changed(user)
     return True

@@ -40,6 +40,7 @@ lint: install-dev
 	$(PY) -m ruff format --check .
 
 bench: install-dev
+	scripts/ensure-bench-tools
 	$(PY) manage.py bench $(BENCH_ARGS)
 
 # Refresh the vendored htmx from the locked npm package.

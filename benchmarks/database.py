@@ -27,7 +27,8 @@ VARIANT_ENV = "PATHWISE_BENCH_VARIANT"
 META_TABLE = "pathwise_bench_meta"
 
 SQLITE = "django.db.backends.sqlite3"
-POSTGRESQL = "django.db.backends.postgresql"
+# Django's backend, or ours built on it (config/postgresql).
+POSTGRESQL = ("django.db.backends.postgresql", "config.postgresql")
 
 
 def bench_database(default: dict[str, Any], variant: str = "") -> dict[str, Any]:
@@ -36,7 +37,7 @@ def bench_database(default: dict[str, Any], variant: str = "") -> dict[str, Any]
     suffix = f"-{variant}" if variant else ""
     if default["ENGINE"] == SQLITE:
         bench["NAME"] = str(RESULTS_DIR / f"bench{suffix}.sqlite3")
-    elif default["ENGINE"] == POSTGRESQL:
+    elif default["ENGINE"] in POSTGRESQL:
         name = f"{default['NAME']}_bench{suffix.replace('-', '_')}"
         if len(name) > 63:  # PostgreSQL truncates longer identifiers silently.
             raise ImproperlyConfigured(f"Benchmark database name {name!r} is over 63 characters.")

@@ -106,6 +106,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend with a health check that needs no round trip (config/postgresql).
+    DATABASES["default"]["ENGINE"] = "config.postgresql"
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options["connect_timeout"] = envint("DATABASE_CONNECT_TIMEOUT", 3)
     # Pages run the same few statements on every request. Prepared on a connection's fifth use,

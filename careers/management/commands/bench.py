@@ -443,11 +443,13 @@ class Command(BaseCommand):
         headers = {**PROXY_HEADERS, **page.headers}
         cookies = []
         if page.signed_in:
+            # The cookies a browser holds once signed in: the session, the signed-in hint, and
+            # the CSRF cookie every page it was shown since has set.
             cookies.append(f"{settings.SESSION_COOKIE_NAME}={session}")
             cookies.append(f"{settings.SIGNED_IN_COOKIE_NAME}=1")
+            cookies.append(f"{settings.CSRF_COOKIE_NAME}={csrf}")
         if page.checkoff:
             # A token pair as the browser holds it: the cookie and the header must match.
-            cookies.append(f"{settings.CSRF_COOKIE_NAME}={csrf}")
             headers["X-CSRFToken"] = csrf
             headers["Origin"] = origin
             headers["Referer"] = f"{origin}/plan/"

@@ -2,8 +2,9 @@
 
 One integer in the cache, the catalog version, is part of the key of everything derived from the
 catalog. Any catalog change bumps it (see careers.signals), which puts every derived entry out of
-use at once in every process that shares the cache: that is Redis in production. Old entries are
-never looked for again and simply expire.
+use at once in every process that shares the cache: that is Redis in production, where every
+process hears of a bump as it is made and so reads the version without a round trip
+(config.cache). Old entries are never looked for again and simply expire.
 
 Without Redis each process has its own local-memory cache, and a bump reaches only the process
 that made the change. There the version itself expires after CATALOG_VERSION_TIMEOUT seconds, so
@@ -33,12 +34,22 @@ _MISSING = object()
 
 def _fresh_version() -> int:
     # Never a number an earlier version had, even after the key was evicted or flushed: bumps
-    # add one, and a fresh start is the time in nanoseconds.
-    return time.time_ns()
+    # add one, and a fresh start is the time in microseconds (below 2**53, which Redis's
+    # scripts count exactly: config.cache).
+    return time.time_ns() // 1000
 
 
 def version() -> int | None:
-    """The current catalog version; None when the cache does not answer."""
+    """The current catalog version; None when the cache does not answer.
+
+    With Redis the version is watched (config.cache): every process hears of a bump as it is
+    made, so reading it costs no round trip while the catalog is unchanged.
+    """
+    watched = getattr(cache, "watched_int", None)
+    if watched is not None:
+        current = watched(VERSION_KEY)
+        if current is not None:
+            return current
     current = cache.get(VERSION_KEY)
     if current is None:
         cache.add(VERSION_KEY, _fresh_version(), timeout=settings.CATALOG_VERSION_TIMEOUT)
@@ -48,6 +59,9 @@ def version() -> int | None:
 
 def bump() -> None:
     """Put everything derived from the catalog out of use."""
+    announce = getattr(cache, "incr_and_announce", None)
+    if announce is not None and announce(VERSION_KEY, _fresh_version()) is not None:
+        return
     try:
         if cache.incr(VERSION_KEY) is not None:
             return

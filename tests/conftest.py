@@ -5,14 +5,23 @@ from tests.factories import UserFactory
 
 
 def pytest_collection_modifyitems(config, items):
-    # Tests that need PostgreSQL's concurrency run in the PostgreSQL pass of CI; on SQLite they
-    # are deselected (not skipped), so a skip always means something is missing.
-    if connection.vendor == "postgresql":
-        return
-    deselected = [item for item in items if item.get_closest_marker("postgresql")]
+    # Tests that need PostgreSQL's concurrency, or a Redis cache, run in the PostgreSQL + Redis
+    # pass of CI; elsewhere they are deselected (not skipped), so a skip always means something
+    # is missing.
+    from django.conf import settings
+
+    wanted = {
+        "postgresql": connection.vendor == "postgresql",
+        "redis": settings.CACHES["default"]["BACKEND"] == "config.cache.ResilientRedisCache",
+    }
+    deselected = [
+        item
+        for item in items
+        if any(item.get_closest_marker(name) and not ok for name, ok in wanted.items())
+    ]
     if deselected:
         config.hook.pytest_deselected(items=deselected)
-        items[:] = [item for item in items if not item.get_closest_marker("postgresql")]
+        items[:] = [item for item in items if item not in deselected]
 
 
 @pytest.fixture(autouse=True)

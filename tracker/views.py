@@ -16,6 +16,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.backends.utils import csrf_input
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -245,10 +246,13 @@ def _after_change(request: HttpRequest, plan: selectors.Plan, row: selectors.Row
         # Items on the dashboard come with a `next` and without the note link.
         items = checklist.item_context(request, next_url=next_url, compact=next_url is not None)
         checklist.render_items([row], items, plan.structure.version)
-        response = render(
-            request,
-            f"{PLAN_TEMPLATE}#checkoff",
-            {"plan": plan, "row": row, "sp": plan.progress.stage(row.stage_id)},
+        # The item comes rendered; the figures around it need nothing of the request, so the
+        # context processors are not run for them.
+        response = HttpResponse(
+            render_to_string(
+                f"{PLAN_TEMPLATE}#checkoff",
+                {"plan": plan, "row": row, "sp": plan.progress.stage(row.stage_id)},
+            )
         )
     else:
         response = HttpResponseSeeOther(next_url or f"{reverse('tracker:plan')}#{row.dom_id}")

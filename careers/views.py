@@ -6,14 +6,13 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
-from django.contrib.messages import get_messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from config.copies import CSRF_SLOT, has_messages, serve
 from config.middleware import has_signed_in_hint
 
 from . import cache as catalog_cache
@@ -23,17 +22,6 @@ from .salaries import cited_sources, salary_view
 
 PARAM_MAX_LENGTH = 100
 ROLES_PER_PAGE = 50
-# Stands for the CSRF token in the cached copy of a page for signed-in visitors. A token is
-# letters and digits only, so the marker can never be confused with one, nor with markup.
-CSRF_SLOT = "\x00csrf-token\x00"
-CSRF_SLOT_BYTES = CSRF_SLOT.encode()
-
-
-def _has_messages(request: HttpRequest) -> bool:
-    # len() loads the messages without marking them read: the page that shows them is rendered.
-    # The default storage reads the session only when the messages cookie says that more
-    # messages wait there, so a request without that cookie reads no session here.
-    return len(get_messages(request)) > 0
 
 
 def _signed_in(request: HttpRequest) -> bool:
@@ -88,7 +76,7 @@ def _public_response(
     context: dict[str, Any] | None,
 ) -> HttpResponse:
     at = catalog_cache.version()
-    if request.method not in ("GET", "HEAD") or _has_messages(request):
+    if request.method not in ("GET", "HEAD") or has_messages(request):
         return _render_page(request, name, template, content, context, at)
     # Who is signed in is not read: the page shows nothing of theirs, only the menu every
     # signed-in person has. (Pages with their data check the account on every request.)
@@ -111,7 +99,7 @@ def _public_response(
         catalog_cache.put(key, at, page)
     if not member:
         return HttpResponse(page)
-    response = HttpResponse(page.replace(CSRF_SLOT_BYTES, get_token(request).encode()))
+    response = serve(request, page)
     patch_cache_control(response, private=True, no_store=True)
     return response
 

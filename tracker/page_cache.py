@@ -11,8 +11,8 @@ What else a page depends on goes into `until`: the dashboard's pace counts compl
 four weeks, so its copy lasts only until the oldest of them leaves that window.
 
 The CSRF token is the one value that differs between requests of the same person: the copy holds
-a marker where the token goes (careers.views.CSRF_SLOT), filled in as the page is served. A page
-with messages to show is rendered for the request alone.
+a marker where the token goes, filled in as the page is served (config.copies, shared with the
+public pages). A page with messages to show is rendered for the request alone.
 
 Copies live in the process (a few hundred, the most recent) and in the shared cache, so that with
 Redis every worker can serve a copy another one rendered.
@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -33,7 +32,8 @@ from django.utils import timezone
 
 from careers import cache as catalog_cache
 from careers.cache import Recent
-from careers.views import CSRF_SLOT, CSRF_SLOT_BYTES
+from config.copies import CSRF_SLOT, has_messages
+from config.copies import serve as serve_copy
 
 from . import people
 
@@ -68,8 +68,7 @@ def _key(name: str, request: HttpRequest) -> str | None:
     at = catalog_cache.version()
     if version is None or at is None:
         return None
-    # len() loads the messages without marking them read: the page that shows them is rendered.
-    if len(get_messages(request)) > 0:
+    if has_messages(request):
         return None
     # The name the pages greet them by, when they have no display name, is the account's own.
     account = catalog_cache.key_part(request.user.get_username())
@@ -96,4 +95,4 @@ def serve(request: HttpRequest, name: str, render: Render) -> HttpResponse:
             timeout = min(timeout, max(1, int((until - timezone.now()).total_seconds()) + 1))
         cache.set(key, copy, timeout=timeout)
         _local.put(key, copy)
-    return HttpResponse(copy.body.replace(CSRF_SLOT_BYTES, get_token(request).encode()))
+    return serve_copy(request, copy.body)

@@ -664,10 +664,6 @@ def completions_window(
     return count, first + window
 
 
-def completed_recently(user: AbstractBaseUser, *, now: datetime | None = None) -> int:
-    return completions_window(user, now=now)[0]
-
-
 def target_choices() -> list[tuple[str, list[Stage]]]:
     """Published roles with their current stages, for "choose a target" selects (1 query)."""
     stages = (

@@ -119,7 +119,8 @@ def _record(
     to_state: str = "",
     at: datetime | None = None,
 ) -> None:
-    """The ProgressEvent of a change, as ProgressEvent.objects.create() would write it."""
+    """The ProgressEvent of a change, as ProgressEvent.objects.create() would write it: every
+    change to a person's data records its event through here."""
     _event(
         user.pk,
         kind,
@@ -224,7 +225,7 @@ def skill_save_note(*, user: AbstractBaseUser, skill: Skill, note: str, evidence
         return False
     row.note, row.evidence_url = note, evidence_url
     row.save()
-    ProgressEvent.objects.create(user=user, kind=EventKind.NOTE, skill=skill, to_state=what)
+    _record(user, EventKind.NOTE, skill_id=skill.pk, to_state=what)
     mark_changed(user)
     return True
 
@@ -242,7 +243,7 @@ def milestone_save_note(
         return False
     row.note, row.evidence_url = note, evidence_url
     row.save()
-    ProgressEvent.objects.create(user=user, kind=EventKind.NOTE, milestone=milestone, to_state=what)
+    _record(user, EventKind.NOTE, milestone_id=milestone.pk, to_state=what)
     mark_changed(user)
     return True
 
@@ -256,10 +257,10 @@ def goal_set(*, user: AbstractBaseUser, stage: Stage) -> bool:
     if current is not None:
         Goal.objects.filter(pk=current.pk).update(is_active=False, ended_at=timezone.now())
     goal = Goal.objects.create(user=user, role_id=stage.role_id, target_stage=stage)
-    ProgressEvent.objects.create(
-        user=user,
-        kind=EventKind.GOAL,
-        goal=goal,
+    _record(
+        user,
+        EventKind.GOAL,
+        goal_id=goal.pk,
         from_state=str(current.pk) if current is not None else "",
         to_state=str(goal.pk),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Callable
 from datetime import datetime
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from careers.models import Milestone, Skill, Stage
 from config.compiled import CompiledInsert, CompiledRead, CompiledUpdate
+from config.pipeline import pipeline
 
 from .models import (
     EventKind,
@@ -32,21 +34,32 @@ R = TypeVar("R")
 M = TypeVar("M", bound=Model)
 
 
-def atomic_with_retry(write: Callable[P, R]) -> Callable[P, R]:
+def atomic_with_retry(
+    write: Callable[P, R] | None = None, *, pipelined: bool = False
+) -> Callable[P, R] | Callable[[Callable[P, R]], Callable[P, R]]:
     """transaction.atomic, run a second time if the first lost an insert race.
 
     A missing row cannot be locked, so two identical first posts may both try to insert it; the
     unique constraint lets one win and the other fail only once the winner has committed. The
     second attempt then finds the row, locks it and sees it is already in the wanted state.
+
+    `pipelined` runs each attempt in a pipeline (config.pipeline): the writes after the lock read
+    go to PostgreSQL together with the COMMIT. Only for writes that never ask how many rows a
+    statement touched, as that is not known until the pipeline syncs (Model.save() asks).
     """
+    if write is None:
+        return functools.partial(atomic_with_retry, pipelined=pipelined)
     atomic_write = transaction.atomic(write)
+    batch = pipeline if pipelined else contextlib.nullcontext
 
     @functools.wraps(write)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
-            return atomic_write(*args, **kwargs)
+            with batch():
+                return atomic_write(*args, **kwargs)
         except IntegrityError:
-            return atomic_write(*args, **kwargs)
+            with batch():
+                return atomic_write(*args, **kwargs)
 
     return wrapper
 
@@ -154,7 +167,7 @@ _milestone_state = CompiledRead(
 )
 
 
-@atomic_with_retry
+@atomic_with_retry(pipelined=True)
 def skill_set_status(*, user: AbstractBaseUser, skill: Skill, status: str) -> bool:
     """Put a skill in `status`; False (and no event) when it already was."""
     if status not in SkillStatus.values:
@@ -178,7 +191,7 @@ def skill_set_status(*, user: AbstractBaseUser, skill: Skill, status: str) -> bo
     return True
 
 
-@atomic_with_retry
+@atomic_with_retry(pipelined=True)
 def milestone_set_done(*, user: AbstractBaseUser, milestone: Milestone, done: bool) -> bool:
     rows = _milestone_state(user.pk, milestone.pk)
     row_id, completed_at = rows[0] if rows else (None, None)

@@ -1,0 +1,103 @@
+"""Check-offs run pipelined on PostgreSQL (config/pipeline.py): their writes and the COMMIT go to
+the server together, so a failing statement surfaces late, at the COMMIT. Whatever fails, the
+transaction is rolled back whole and the connection goes on serving.
+
+These tests run outside a test transaction (transaction=True), as requests do: inside one, the
+pipeline stands aside (a savepoint could not be rolled back in a failed pipeline).
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import IntegrityError, connection
+
+from config.pipeline import pipeline
+from tests.tracker_helpers import make_role, target
+from tracker import services
+from tracker.models import EventKind, Profile, ProgressEvent, SkillProgress, SkillStatus
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def setup(owner):
+    setup = make_role()
+    target(owner, setup.senior)
+    return setup
+
+
+def skill_events(user) -> list[tuple[str, str]]:
+    return list(
+        ProgressEvent.objects.filter(user=user, kind=EventKind.SKILL)
+        .order_by("id")
+        .values_list("from_state", "to_state")
+    )
+
+
+def test_the_pipeline_is_on_at_the_top_level_on_postgresql_only(db):
+    with pipeline():
+        active = connection.vendor == "postgresql" and connection.connection._pipeline
+        assert bool(active) == (connection.vendor == "postgresql")
+        assert connection.cursor().execute("SELECT 1") is not None
+
+
+def test_a_check_off_is_written_whole(owner, setup):
+    python = setup.skills["python"]
+    version = Profile.objects.get(user=owner).progress_version
+
+    assert services.skill_set_status(user=owner, skill=python, status="done") is True
+    assert services.skill_set_status(user=owner, skill=python, status="learning") is True
+    assert services.skill_set_status(user=owner, skill=python, status="learning") is False
+
+    row = SkillProgress.objects.get(user=owner, skill=python)
+    assert (row.status, row.completed_at) == (SkillStatus.LEARNING, None)
+    assert row.started_at is not None
+    assert skill_events(owner) == [("not_started", "done"), ("done", "learning")]
+    assert Profile.objects.get(user=owner).progress_version == version + 2
+
+
+def test_a_write_failing_at_commit_leaves_nothing_behind(owner, setup, monkeypatch):
+    # An event for an account that does not exist: the foreign key is checked at COMMIT, so the
+    # failure comes after the row's update and the version bump were sent.
+    python = setup.skills["python"]
+    services.skill_set_status(user=owner, skill=python, status="learning")
+    version = Profile.objects.get(user=owner).progress_version
+    real_event = services._event
+
+    def event_of_nobody(user_id, *rest):
+        return real_event(10**9, *rest)
+
+    monkeypatch.setattr(services, "_event", event_of_nobody)
+
+    with pytest.raises(IntegrityError):
+        services.skill_set_status(user=owner, skill=python, status="done")
+
+    # Rolled back whole: the row, the event and the version are as before.
+    assert SkillProgress.objects.get(user=owner, skill=python).status == SkillStatus.LEARNING
+    assert skill_events(owner) == [("not_started", "learning")]
+    assert Profile.objects.get(user=owner).progress_version == version
+    # And the connection serves the next check-off.
+    monkeypatch.setattr(services, "_event", real_event)
+    assert services.skill_set_status(user=owner, skill=python, status="done") is True
+    assert skill_events(owner) == [("not_started", "learning"), ("learning", "done")]
+
+
+def test_a_lost_insert_race_is_retried_at_the_top_level(owner, setup, monkeypatch):
+    # The other request inserted the row between this one's look-up and its insert: the insert
+    # fails inside the pipeline, and the second attempt finds the row.
+    python = setup.skills["python"]
+    services.skill_set_status(user=owner, skill=python, status="done")
+    real_lookup = services._skill_state
+    calls = {"n": 0}
+
+    def lookup_misses_once(*args):
+        calls["n"] += 1
+        return [] if calls["n"] == 1 else real_lookup(*args)
+
+    monkeypatch.setattr(services, "_skill_state", lookup_misses_once)
+
+    assert services.skill_set_status(user=owner, skill=python, status="done") is False
+
+    assert calls["n"] == 2
+    assert SkillProgress.objects.filter(user=owner, skill=python).count() == 1
+    assert skill_events(owner) == [("not_started", "done")]

@@ -13,9 +13,9 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 
+from careers.models import Milestone
 from tests.tracker_helpers import grow_tenfold, make_role, target
 from tracker import services
-from careers.models import Milestone
 from tracker.models import Goal, MilestoneProgress, ProgressEvent, SkillProgress
 
 pytestmark = pytest.mark.django_db
@@ -195,10 +195,7 @@ def test_a_check_off_locks_and_reads_by_index(owner_client, setup):
         )
         assert response.status_code == 200
 
-    plans = {
-        "UNION" not in sql: plan
-        for sql, plan in reads(check_off, "tracker_skillprogress")
-    }
+    plans = {"UNION" not in sql: plan for sql, plan in reads(check_off, "tracker_skillprogress")}
     lock, progress = plans[True], plans[False]
     skills = index_names("tracker_skillprogress", LARGE["tracker_skillprogress"])
     assert uses(lock, "tracker_skillprogress", skills), lock

@@ -557,7 +557,6 @@ _progress = CompiledRead(
 )
 
 
-
 @functools.cache
 def _lateral_progress_sql() -> str:
     """The same read for PostgreSQL, planned so that a long history cannot slow it down.
@@ -604,7 +603,6 @@ def _progress_lines(
             _lateral_progress_sql(), [list(skill_ids), user_id, list(milestone_ids), user_id]
         )
         return cursor.fetchall()
-
 
 
 def load_plan(

@@ -562,15 +562,15 @@ def test_two_identical_posts_at_once_leave_one_row_and_one_event(kind):
 # catalog, so the first post after it is such a request.
 
 
-@pytest.mark.parametrize("headers,queries", [({}, 6), (HTMX, 7)], ids=["plain", "htmx"])
+@pytest.mark.parametrize("headers,queries", [({}, 5), (HTMX, 6)], ids=["plain", "htmx"])
 def test_a_check_off_runs_a_fixed_number_of_queries_however_much_data(
     owner_client, owner, setup, headers, queries
 ):
     def check(skill, status: str, expected: int) -> None:
-        # 1 session, 2 user with profile and active goal (+ role, target stage), 3 SELECT ...
-        # FOR UPDATE of the progress row, 4 INSERT or UPDATE of that row, 5 INSERT of the
-        # progress event, 6 UPDATE of the profile's progress version (3-6 in one transaction);
-        # with htmx 7 this person's progress on the role's items
+        # 1 session with the user, profile and active goal (+ role, target stage), 2 SELECT ...
+        # FOR UPDATE of the progress row, 3 INSERT or UPDATE of that row, 4 INSERT of the
+        # progress event, 5 UPDATE of the profile's progress version (2-5 in one transaction);
+        # with htmx 6 this person's progress on the role's items
         # (skills and milestones in one UNION ALL) for the figures swapped out of band.
         # After a catalog change: the role's stages, skills and milestones (one UNION ALL).
         with assert_queries(expected, transactions=1):
@@ -589,34 +589,35 @@ def test_a_check_off_runs_a_fixed_number_of_queries_however_much_data(
 def test_a_milestone_check_off_runs_the_same_queries_however_much_data(owner_client, owner, setup):
     portfolio, deploy = setup.milestones["portfolio"], setup.milestones["deploy"]
 
-    # The same as a skill: session, user with goal, (role's items), lock, write, event,
+    # The same as a skill: session with user and goal, (role's items), lock, write, event,
     # progress version, and with htmx the person's progress.
-    with assert_queries(7 + 1, transactions=1):
+    with assert_queries(6 + 1, transactions=1):
         owner_client.post(milestone_url(portfolio), {"done": "1"}, **HTMX)
     grow_tenfold(owner, setup)
-    with assert_queries(7 + 1, transactions=1):
+    with assert_queries(6 + 1, transactions=1):
         owner_client.post(milestone_url(deploy), {"done": "1"}, **HTMX)
-    with assert_queries(6, transactions=1):
+    with assert_queries(5, transactions=1):
         owner_client.post(milestone_url(deploy), {"done": "0"})
 
 
-def test_a_no_op_check_off_runs_four_queries(owner_client, owner, setup):
+def test_a_no_op_check_off_runs_three_queries(owner_client, owner, setup):
     owner_client.post(milestone_url(setup.milestones["portfolio"]), {"done": "1"})
     grow_tenfold(owner, setup)
     owner_client.get(reverse("tracker:plan"))  # the role's items, cached again
 
-    # session, user with goal, SELECT ... FOR UPDATE (nothing to write), the person's progress.
-    with assert_queries(4, transactions=1):
+    # session with user and goal, SELECT ... FOR UPDATE (nothing to write), the person's
+    # progress.
+    with assert_queries(3, transactions=1):
         owner_client.post(milestone_url(setup.milestones["portfolio"]), {"done": "1"}, **HTMX)
 
 
-def test_a_note_runs_six_queries_however_much_data(owner_client, owner, setup):
+def test_a_note_runs_five_queries_however_much_data(owner_client, owner, setup):
     python = setup.skills["python"]
-    # session, user with goal, (role's items), lock, write, event, progress version.
-    with assert_queries(6 + 1, transactions=1):
+    # session with user and goal, (role's items), lock, write, event, progress version.
+    with assert_queries(5 + 1, transactions=1):
         owner_client.post(skill_url(python, "note"), {"note": "a", "evidence_url": ""})
     grow_tenfold(owner, setup)
-    with assert_queries(6 + 1, transactions=1):
+    with assert_queries(5 + 1, transactions=1):
         owner_client.post(skill_url(python, "note"), {"note": "b", "evidence_url": ""})
-    with assert_queries(6, transactions=1):
+    with assert_queries(5, transactions=1):
         owner_client.post(skill_url(python, "note"), {"note": "c", "evidence_url": ""})

@@ -239,42 +239,42 @@ def test_it_greets_by_display_name(owner_client, owner, setup):
     assert "Hello, Ana." in owner_client.get(URL).content.decode()
 
 
-def test_it_runs_five_queries_however_much_data_and_two_when_nothing_changed(
+def test_it_runs_four_queries_however_much_data_and_one_when_nothing_changed(
     owner_client, owner, other_user, setup, django_assert_num_queries
 ):
     set_region(owner, RegionFactory())
     finish_entry(owner, setup)
-    # 1 session, 2 user with profile, region, active goal, role and target stage, 3 this
-    # person's progress on the role's skills and milestones (one UNION ALL), 4 the last ten
-    # events (LIMIT 10, with their items), 5 COUNT of completions in the last 28 days. The
+    # 1 session with the user, profile, region, active goal, role and target stage, 2 this
+    # person's progress on the role's skills and milestones (one UNION ALL), 3 the last ten
+    # events (LIMIT 10, with their items), 4 COUNT of completions in the last 28 days. The
     # role's items and salary bands come from the catalog cache; after a catalog change the
-    # first request reads them (6 the items, one UNION ALL; 7 the bands with their sources).
+    # first request reads them (5 the items, one UNION ALL; 6 the bands with their sources).
     # Until the person's data or the catalog changes, the page is served as it was rendered:
-    # session and user alone.
-    with django_assert_num_queries(7):
+    # the session read alone.
+    with django_assert_num_queries(6):
         assert owner_client.get(URL).status_code == 200
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         assert owner_client.get(URL).status_code == 200
     services.mark_changed(owner)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert owner_client.get(URL).status_code == 200
 
     grow_tenfold(owner, setup)
     grow_tenfold(other_user, setup)
     assert SkillProgress.objects.filter(user=owner).count() > 50
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert owner_client.get(URL).status_code == 200
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         assert owner_client.get(URL).status_code == 200
     services.mark_changed(owner)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert owner_client.get(URL).status_code == 200
 
 
-def test_without_a_goal_it_runs_four_queries(owner_client, django_assert_num_queries):
+def test_without_a_goal_it_runs_three_queries(owner_client, django_assert_num_queries):
     make_role()
-    # 1 session, 2 user with profile and active goal (none), 3 profile (made on a first visit
-    # when missing), 4 published stages for the select.
-    with django_assert_num_queries(4):
+    # 1 session with the user, profile and active goal (none), 2 profile (made on a first
+    # visit when missing), 3 published stages for the select.
+    with django_assert_num_queries(3):
         owner_client.get(URL)

@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import SESSION_KEY, get_user_model, logout
+from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.serializers.json import DjangoJSONEncoder
@@ -234,21 +234,14 @@ def _session_store() -> Any:
 def user_session_keys(*, user_id: int) -> list[str]:
     """The keys of every live session signed in as this person.
 
-    Sessions are found by reading them rather than from a list kept at log-in: Django changes a
-    session's key without any signal (a password change cycles it), so such a list would miss
-    the very sessions it exists for. Session data is signed, so no query can filter on the user;
-    the scan reads the unexpired sessions once, and only when someone deletes their account.
-    Needs a database-backed session engine (db, the default, or cached_db).
+    Found by the session's account column (tracker.models.Session), which the session engine
+    sets from the session's data on every save, so a key Django cycled since (a password change
+    does) is found as well. Needs the session engine's database table (config.sessions, or its
+    cached_db form).
     """
-    store = _session_store()
-    model = store.get_model_class()
-    wanted = str(user_id)
-    live = model.objects.filter(expire_date__gt=timezone.now())
-    return [
-        key
-        for key, data in live.values_list("session_key", "session_data").iterator()
-        if str(store().decode(data).get(SESSION_KEY)) == wanted
-    ]
+    model = _session_store().get_model_class()
+    live = model.objects.filter(user_id=user_id, expire_date__gt=timezone.now())
+    return list(live.values_list("session_key", flat=True))
 
 
 @transaction.atomic

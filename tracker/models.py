@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models import Q
 
@@ -187,3 +188,29 @@ class ProgressEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.from_state} -> {self.to_state}"
+
+
+class Session(AbstractBaseSession):
+    """Django's database session with the signed-in account as a column of its own.
+
+    The session engine (config.sessions) reads the session, the account, its profile and active
+    goal in one statement by joining on it, and deleting an account ends its sessions by it.
+    Kept up to date from the session's data on every save; empty while nobody is signed in.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta(AbstractBaseSession.Meta):
+        db_table = "tracker_session"
+
+    @classmethod
+    def get_session_store_class(cls) -> type:
+        from config.sessions import SessionStore
+
+        return SessionStore

@@ -1,9 +1,11 @@
 """Who is signed in, with what their pages need first, in one statement per request.
 
 Every page with a person's data starts from the same things: the account (to check the session
-against it), the profile and the active goal. `PersonBackend` reads all three in one compiled
-statement when Django's authentication middleware asks for the account, and keeps the rest on the
-user as a `Person`, so the page does not go back to the database for them.
+against it), the profile and the active goal. The session engine (config.sessions) reads all
+three with the session itself, in one compiled statement, and offers them here; `PersonBackend`
+takes them when Django's authentication middleware asks for the account (or reads them in one
+statement of its own, for a session read some other way), and keeps the rest on the user as a
+`Person`, so the page does not go back to the database for them.
 
 The snapshot is taken at the start of the request. A change made during the request (a new goal)
 drops it with `forget()`, so what follows reads the database again.
@@ -12,6 +14,7 @@ drops it with `forget()`, so what follows reads the database again.
 from __future__ import annotations
 
 import contextlib
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,16 +76,54 @@ _MORE_FIELDS = (
     "active_goal__target_stage__position",
 )
 
+_PK_INDEX = _USER_FIELDS.index(_User._meta.pk.attname)
+
+
+def person_fields(path: str = "") -> tuple[str, ...]:
+    """The columns of a person's row, for values_list() on a query that reaches the account
+    through `path` (e.g. "user__"), annotated with `active_goal(path)`."""
+    # The goal comes through the query's own `active_goal` annotation, whatever the path.
+    more = (f if f.startswith("active_goal__") else path + f for f in _MORE_FIELDS)
+    return (*(path + f for f in _USER_FIELDS), *more)
+
+
+def active_goal(path: str = "") -> FilteredRelation:
+    """The person's active goal (at most one: a database constraint), as `active_goal`."""
+    return FilteredRelation(f"{path}goals", condition=Q(**{f"{path}goals__is_active": True}))
+
+
 # The account by its primary key, the profile by its unique user key, the active goal through the
 # partial unique index one_active_goal_per_user.
 _person = CompiledRead(
     lambda user_id: (
         _User._default_manager.filter(pk=user_id)
-        .annotate(active_goal=FilteredRelation("goals", condition=Q(goals__is_active=True)))
+        .annotate(active_goal=active_goal())
         .order_by()
-        .values_list(*_USER_FIELDS, *_MORE_FIELDS)
+        .values_list(*person_fields())
     )
 )
+
+# A person's row read along with the session, until the account is asked for (see offer()).
+_offered: ContextVar[tuple[Any, ...] | None] = ContextVar("pathwise_person_offered", default=None)
+
+
+def offer(row: tuple[Any, ...]) -> None:
+    """Hand over a person's row (the columns of `person_fields()`) read with the session: the
+    next `PersonBackend.get_user()` of that account takes it instead of reading it again. A row
+    without an account (nobody signed in) offers nothing."""
+    _offered.set(row if row[_PK_INDEX] is not None else None)
+
+
+def withdraw(*args: Any, **kwargs: Any) -> None:
+    """Drop what was offered and not taken: at the start of every request and every session
+    read, so that an offer never outlives the read it came from."""
+    _offered.set(None)
+
+
+def _take(user_id: Any) -> tuple[Any, ...] | None:
+    row = _offered.get()
+    _offered.set(None)
+    return row if row is not None and row[_PK_INDEX] == user_id else None
 
 
 def _build(row: tuple[Any, ...]) -> Any:
@@ -142,8 +183,11 @@ class PersonBackend(ModelBackend):
             pk = _User._meta.pk.to_python(user_id)
         except ValidationError:
             return None
-        rows = _person(pk)
-        if not rows:
-            return None
-        user = _build(rows[0])
+        row = _take(pk)
+        if row is None:
+            rows = _person(pk)
+            if not rows:
+                return None
+            row = rows[0]
+        user = _build(row)
         return user if self.user_can_authenticate(user) else None

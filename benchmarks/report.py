@@ -13,6 +13,7 @@ import django
 
 from . import database
 from .load import wrk_version
+from .pages import BARE
 
 # What later review checks in the table: minimum throughput as a share of the bare view's.
 THROUGHPUT_TARGETS = {
@@ -96,6 +97,41 @@ def page_rows(results: list[dict[str, Any]]) -> list[list[str]]:
     return rows
 
 
+def bare_beside_lines(results: list[dict[str, Any]], seconds: float | None = None) -> list[str]:
+    """Under the load table: how far the bare view's rate moved over the run, and fallbacks."""
+    bare = next((r for r in results if r["name"] == BARE), None)
+    main = ((bare or {}).get("wrk") or {}).get("requests_per_second")
+    beside = {
+        r["name"]: r["wrk"]["bare_beside"]
+        for r in results
+        if r.get("wrk") and "bare_beside" in r["wrk"]
+    }
+    if not main or not beside:
+        return []
+    rates = [main] + [
+        b[side]
+        for b in beside.values()
+        for side in ("before", "after")
+        if side not in b.get("fallback", [])
+    ]
+    lines = [
+        "Bare view beside each page"
+        + (f" ({seconds:g} s runs)" if seconds else "")
+        + f": {min(rates):,.0f}-{max(rates):,.0f} req/s; each page's "
+        "throughput ratio is against the mean of the bare runs just before and after it."
+    ]
+    fallen = [
+        f"{name} ({' and '.join(b['fallback'])})" for name, b in beside.items() if b.get("fallback")
+    ]
+    if fallen:
+        lines.append(
+            "A bare run failed beside "
+            + ", ".join(fallen)
+            + f": the main bare run's {main:,.0f} req/s stands in for it."
+        )
+    return lines
+
+
 def growth_rows(growth: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     small, large = growth["small_scale"], growth["large_scale"]
     header = [
@@ -127,15 +163,29 @@ def growth_rows(growth: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
                 _num(p["small"]["p95_ms"], 3),
                 _num(p["large"]["p95_ms"], 3),
                 f"{p['p95_growth']:+.0%}",
-                _growth(p["small"].get("cpu_median_ms"), p["large"].get("cpu_median_ms")),
+                "-" if p.get("cpu_growth") is None else f"{p['cpu_growth']:+.0%}",
                 "ok" if p["median_growth"] <= GROWTH_TARGET else "MISSED",
             ]
         )
     return header, rows
 
 
-def _growth(small: float | None, large: float | None) -> str:
-    return f"{large / small - 1:+.0%}" if small and large is not None else "-"
+def growth_lines(growth: dict[str, Any]) -> list[str]:
+    """Under the growth table: what its growth columns are, which the ms columns are not."""
+    small, large = growth["small_scale"], growth["large_scale"]
+    lines = [
+        f"growth: median over rounds of (round k at scale {large:g}) / (round k at scale "
+        f"{small:g}), minus 1, for the median, p95 and CPU time alike; the ms columns are each "
+        "scale's best round."
+    ]
+    unpaired = [
+        p["name"]
+        for p in growth["pages"]
+        if p["median_growth"] is not None and p["growth_from"]["median"] != "paired rounds"
+    ]
+    if unpaired:
+        lines.append(f"No round paired for {', '.join(unpaired)}: best round over best round.")
+    return lines
 
 
 def target_checks(results: list[dict[str, Any]], growth: dict[str, Any] | None) -> list[str]:

@@ -6,10 +6,12 @@ import json
 import os
 import secrets
 import shutil
+import statistics
 import subprocess
 import sys
 import time
 from datetime import UTC, datetime
+from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +39,21 @@ from benchmarks.timer import Timing, measure
 BENCH_SETTINGS = "config.bench_settings"
 MANAGE_PY = database.BASE_DIR / "manage.py"
 SMALL_VARIANT = "small"
+# Shortest run of the bare view between two pages under load; a quarter of --duration if longer.
+BESIDE_MIN_SECONDS = 5.0
+# What each in-process round keeps for the JSON, and for pairing each round on the larger data
+# set with the same round on the smaller one: the key per round, the figure of a Timing.
+ROUND_FIGURES = {
+    "round_medians_ms": "median_ms",
+    "round_p95_ms": "p95_ms",
+    "round_cpu_medians_ms": "cpu_median_ms",
+}
+# Growth figure, the per-round figures it pairs, the best-round figure it falls back on.
+GROWTH_FIGURES = (
+    ("median_growth", "round_medians_ms", "median_ms"),
+    ("p95_growth", "round_p95_ms", "p95_ms"),
+    ("cpu_growth", "round_cpu_medians_ms", "cpu_median_ms"),
+)
 
 
 class Command(BaseCommand):
@@ -51,10 +68,11 @@ class Command(BaseCommand):
 
     One run: generate the data set with bulk inserts (or --reuse it), time each page in
     process with django.test.Client beside the bare view, serve the app with gunicorn (sync
-    workers, DEBUG off, behind a pretend TLS proxy) and drive each page with wrk; print one
-    table and write the figures as JSON under bench-results/. --growth repeats the in-process
-    timings on a data set a tenth the size (bench-small.sqlite3 / "_bench_small"), round by
-    round in turn with the larger one.
+    workers, DEBUG off, behind a pretend TLS proxy) and drive each page with wrk, with a
+    shorter run of the bare view after each page to compare it with; print one table and write
+    the figures as JSON under bench-results/. --growth repeats the in-process timings on a data
+    set a tenth the size (bench-small.sqlite3 / "_bench_small"), round by round in turn with
+    the larger one, and pairs each round with its counterpart.
     """
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -94,7 +112,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--growth",
             action="store_true",
-            help="Also time the pages on a data set a tenth the size, to show growth.",
+            help="Also time the pages on a data set a tenth the size, to show growth (the "
+            "median over rounds of each round's ratio to the same round on the smaller set).",
         )
         parser.add_argument(
             "--in-process-only",
@@ -170,7 +189,8 @@ class Command(BaseCommand):
         _ratios(results)
 
         out = {
-            "version": 1,
+            # 2: throughput ratios against the bare runs beside each page, paired growth.
+            "version": 2,
             "started_at": started.isoformat(),
             "finished_at": datetime.now(UTC).isoformat(),
             "database": {
@@ -184,7 +204,13 @@ class Command(BaseCommand):
                 key: options[key]
                 for key in ("scale", "requests", "warmup", "duration", "connections", "threads")
             }
-            | {"workers": options["workers"], "in_process_only": options["in_process_only"]},
+            | {
+                "workers": options["workers"],
+                "in_process_only": options["in_process_only"],
+                "bare_beside_seconds": None
+                if options["in_process_only"]
+                else _beside_seconds(options["duration"]),
+            },
             "pages": results,
             "growth": growth,
             "gunicorn_log": str(self.gunicorn_log) if self.gunicorn_log else None,
@@ -229,6 +255,8 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(report.format_table(report.COLUMNS, report.page_rows(results)))
+        for line in report.bare_beside_lines(results, out["settings"]["bare_beside_seconds"]):
+            self.stdout.write(line)
         if growth:
             self.stdout.write("")
             self.stdout.write(
@@ -236,6 +264,8 @@ class Command(BaseCommand):
                 f"(scale {growth['small_scale']:g} -> {growth['large_scale']:g}):"
             )
             self.stdout.write(report.format_table(*report.growth_rows(growth)))
+            for line in report.growth_lines(growth):
+                self.stdout.write(line)
         self.stdout.write("")
         self.stdout.write("Targets:")
         for line in out["targets"]:
@@ -358,9 +388,12 @@ class Command(BaseCommand):
         signed_in.cookies[settings.SIGNED_IN_COOKIE_NAME] = "1"
         # Rounds go through every page in turn, so that a spell of other work on the machine
         # falls on different pages each time; each page keeps its least disturbed round (the
-        # lowest median), and the JSON lists every round's median.
+        # lowest median), and the JSON lists every round's median, p95 and CPU median (growth
+        # pairs them with the same round on the smaller data set).
         best: dict[str, Timing] = {}
-        medians: dict[str, list[float | None]] = {page.name: [] for page in self.pages}
+        per_round: dict[str, dict[str, list[float | None]]] = {
+            page.name: {key: [] for key in ROUND_FIGURES} for page in self.pages
+        }
         for round_number in range(1, options["rounds"] + 1):
             for page in self.pages:
                 self.say(f"In process, round {round_number}: {page.name}")
@@ -377,7 +410,9 @@ class Command(BaseCommand):
                     warmup=options["warmup"],
                     expect=page.expect,
                 )
-                medians[page.name].append(timing.median_ms)
+                figures = timing.as_dict()
+                for key, figure in ROUND_FIGURES.items():
+                    per_round[page.name][key].append(figures[figure])
                 kept = best.get(page.name)
                 if kept is None or not kept.ok or (timing.ok and timing.median_ms < kept.median_ms):
                     best[page.name] = timing
@@ -391,8 +426,7 @@ class Command(BaseCommand):
                     "method": page.method,
                     "path": page.path,
                     "signed_in": page.signed_in,
-                    "in_process": best[page.name].as_dict()
-                    | {"round_medians_ms": [m and round(m, 3) for m in medians[page.name]]},
+                    "in_process": best[page.name].as_dict() | per_round[page.name],
                 }
             )
             if page.checkoff:
@@ -425,6 +459,13 @@ class Command(BaseCommand):
                 self.stderr.write(str(exc))
                 return
             origin = f"https://127.0.0.1:{server.port}"
+            # The machine's speed drifts over minutes, so each page is compared with the bare
+            # view right beside it: after the main bare run (the first page's "before"), a
+            # shorter bare run follows each page (its "after", and the next page's "before").
+            bare_page = next(page for page in self.pages if page.name == BARE)
+            beside_seconds = _beside_seconds(options["duration"])
+            main_bare: float | None = None
+            latest_bare: float | None = None  # None when the latest bare run failed
             for page, r in zip(self.pages, results, strict=True):
                 if r["in_process"]["status"] != "ok":
                     continue
@@ -434,6 +475,36 @@ class Command(BaseCommand):
                 except (OSError, RuntimeError, ValueError, subprocess.TimeoutExpired) as exc:
                     self.stderr.write(f"{page.name}: {exc}")
                     r["wrk"] = {"error": f"wrk failed: {type(exc).__name__}"}
+                rate = r["wrk"].get("requests_per_second") or None
+                if page.name == BARE:
+                    main_bare = latest_bare = rate
+                    continue
+                if main_bare is None or rate is None:
+                    # No ratio to give this page; the latest bare run stays next to the next.
+                    continue
+                self.say(f"wrk {beside_seconds:g} s: {BARE}, after {page.name}")
+                try:
+                    after = self._drive(
+                        bare_page,
+                        server,
+                        options,
+                        session,
+                        csrf,
+                        origin,
+                        scripts,
+                        seconds=beside_seconds,
+                    )
+                except (OSError, RuntimeError, ValueError, subprocess.TimeoutExpired) as exc:
+                    after = {"error": f"wrk failed: {type(exc).__name__}: {exc}"}
+                after_rate = after.get("requests_per_second") or None
+                if after_rate is None:
+                    self.stderr.write(
+                        f"The bare run after {page.name} failed ({after.get('error')}): the main "
+                        f"bare run's {main_bare:,.0f} req/s stands in for it, for {page.name} "
+                        "and for the page after it."
+                    )
+                r["wrk"]["bare_beside"] = _beside(latest_bare, after_rate, main_bare)
+                latest_bare = after_rate
         finally:
             server.stop()
             for script in scripts:
@@ -448,7 +519,10 @@ class Command(BaseCommand):
         csrf: str,
         origin: str,
         scripts: list[Path],
+        seconds: float | None = None,
     ) -> dict[str, Any]:
+        """One page under load for `seconds` (--duration unless given), after a warm-up."""
+        duration = seconds or options["duration"]
         headers = {**PROXY_HEADERS, **page.headers}
         cookies = []
         if page.signed_in:
@@ -495,7 +569,7 @@ class Command(BaseCommand):
         else:
             return {"error": f"HTTP {status}"}
         threads, connections = options["threads"], options["connections"]
-        warmup = min(2.0, options["duration"] / 4)
+        warmup = min(2.0, duration / 4)
         if page.checkoff:
             page.checkoff.reset()
         run_wrk(
@@ -512,7 +586,7 @@ class Command(BaseCommand):
             page.checkoff.reset()
         result, output = run_wrk(
             server.base_url + path,
-            seconds=options["duration"],
+            seconds=duration,
             threads=threads,
             connections=connections,
             headers=headers,
@@ -568,13 +642,11 @@ class Command(BaseCommand):
                     or (timing["status"] == "ok" and timing["median_ms"] < kept["median_ms"])
                 ):
                     small_pages[page["name"]] = timing
+        # Round k of the smaller set ran right after round k of the larger one: its figures
+        # stay in that order, None where the page was not measured ok in that round.
         for name, timing in small_pages.items():
-            timing["round_medians_ms"] = [
-                p["in_process"]["median_ms"]
-                for r in self.small_rounds
-                for p in r["pages"]
-                if p["name"] == name
-            ]
+            for key, figure in ROUND_FIGURES.items():
+                timing[key] = [_round_figure(r, name, figure) for r in self.small_rounds]
         small = self.small_rounds[-1]
         rows = []
         for r in results:
@@ -583,22 +655,87 @@ class Command(BaseCommand):
             row: dict[str, Any] = {"name": r["name"], "small": small_timing, "large": large_timing}
             both_ok = small_timing and small_timing["status"] == large_timing["status"] == "ok"
             if both_ok:
-                row["median_growth"] = large_timing["median_ms"] / small_timing["median_ms"] - 1
-                row["p95_growth"] = large_timing["p95_ms"] / small_timing["p95_ms"] - 1
+                row |= _paired_growth(large_timing, small_timing)
             else:
-                row["median_growth"] = row["p95_growth"] = None
+                row["median_growth"] = row["p95_growth"] = row["cpu_growth"] = None
                 row["status"] = large_timing["status"]
             rows.append(row)
         return {
             "small_scale": small_scale,
             "large_scale": options["scale"],
+            "method": f"median over rounds of (round k at scale {options['scale']:g}) / "
+            f"(round k at scale {small_scale:g}), minus 1",
             "small_dataset": small["dataset"],
             "pages": rows,
         }
 
 
+def _round_figure(small_round: dict[str, Any], name: str, figure: str) -> float | None:
+    """A page's figure in one round on the smaller data set, if it was measured ok."""
+    for page in small_round["pages"]:
+        if page["name"] == name and page["in_process"]["status"] == "ok":
+            return page["in_process"][figure]
+    return None
+
+
+def _paired_growth(large: dict[str, Any], small: dict[str, Any]) -> dict[str, Any]:
+    """Growth as the median over rounds of (round k, larger set) / (round k, smaller set) - 1.
+
+    The two halves of a pair ran at most one round apart, while a page's best rounds on the two
+    sets may be several rounds apart (minutes at scale 1), long enough for the machine's drift
+    to outweigh the page's own growth.
+    Rounds missing on either side are left out; when none pair, the best rounds are divided.
+    """
+    out: dict[str, Any] = {"paired_ratios": {}, "growth_from": {}}
+    for growth_key, rounds_key, best_key in GROWTH_FIGURES:
+        figure = growth_key.removesuffix("_growth")
+        ratios = [
+            round(a / b, 4) if a is not None and b else None
+            for a, b in zip_longest(large.get(rounds_key) or [], small.get(rounds_key) or [])
+        ]
+        paired = [ratio for ratio in ratios if ratio is not None]
+        out["paired_ratios"][figure] = ratios
+        if paired:
+            out[growth_key] = statistics.median(paired) - 1
+            out["growth_from"][figure] = "paired rounds"
+        elif large.get(best_key) is not None and small.get(best_key):
+            out[growth_key] = large[best_key] / small[best_key] - 1
+            out["growth_from"][figure] = "best rounds"
+        else:
+            out[growth_key] = None
+            out["growth_from"][figure] = None
+    return out
+
+
+def _beside_seconds(duration: float) -> float:
+    """Length of each bare run between two pages: long enough to settle, never the page's."""
+    return min(duration, max(BESIDE_MIN_SECONDS, duration / 4))
+
+
+def _beside(before: float | None, after: float | None, main: float) -> dict[str, Any]:
+    """The bare view's rate just before and just after a page's run, and their mean.
+
+    The main bare run's rate stands in for a bare run that failed; "fallback" names which.
+    """
+    fallback = [side for side, rate in (("before", before), ("after", after)) if rate is None]
+    before = main if before is None else before
+    after = main if after is None else after
+    beside: dict[str, Any] = {
+        "before": before,
+        "after": after,
+        "mean": round((before + after) / 2, 2),
+    }
+    if fallback:
+        beside["fallback"] = fallback
+    return beside
+
+
 def _ratios(results: list[dict[str, Any]]) -> None:
-    """Each page against the bare view of the same run: slower by, and throughput share."""
+    """Each page against the bare view of the same run: slower by, and throughput share.
+
+    Under load a page's share is against the mean of the bare runs just before and after it
+    (the main bare run where there are none), not against one run minutes away.
+    """
     bare = next((r for r in results if r["name"] == BARE), None)
     if bare is None or bare["in_process"]["status"] != "ok":
         return
@@ -608,10 +745,11 @@ def _ratios(results: list[dict[str, Any]]) -> None:
         if r["in_process"]["status"] == "ok":
             r["time_ratio"] = round(r["in_process"]["median_ms"] / bare_median, 3)
         wrk = r.get("wrk") or {}
-        if wrk.get("requests_per_second") and bare_wrk.get("requests_per_second"):
-            r["throughput_ratio"] = round(
-                wrk["requests_per_second"] / bare_wrk["requests_per_second"], 3
-            )
+        bare_rate = (wrk.get("bare_beside") or {}).get("mean") or bare_wrk.get(
+            "requests_per_second"
+        )
+        if wrk.get("requests_per_second") and bare_rate:
+            r["throughput_ratio"] = round(wrk["requests_per_second"] / bare_rate, 3)
 
 
 def _cli_args(options: dict[str, Any]) -> list[str]:

@@ -1,15 +1,17 @@
-"""A transaction's statements sent without waiting for each answer, on PostgreSQL.
+"""Statements sent without waiting for each answer, on PostgreSQL.
 
-A change to a person's data is a handful of small statements (lock the row, write it, record
-the event, move the version on, commit), each answered by the server in microseconds; what they
-cost is the wait for each answer, with the server and the app sharing the machine's cores. In
-psycopg's pipeline mode a statement whose result nobody reads yet is queued, and the queue goes
-to the server in one piece when a result is needed: reading the locked row waits for the server,
-the writes after it and the COMMIT travel together.
+A check-off ends with a few small writes (the item's row, the event, the person's version), each
+answered by the server in microseconds; what they cost is the wait for each answer, with the
+server and the app sharing the machine's cores. In psycopg's pipeline mode a statement whose
+result nobody reads is queued, and the queue goes to the server in one piece when the block ends
+(or when a result is read): the writes after the lock read travel together, in one round trip.
 
-Nothing changes for the code inside: a statement that fails still raises, at the latest when
-the transaction commits, and `transaction.atomic` rolls back as it would. Other databases run
-each statement as it comes, as before.
+For writes inside a transaction that never ask how many rows a statement touched, which is not
+known until the block ends (Model.save() asks). A statement that fails raises when the block
+ends, and the transaction rolls back as it would. Other databases run each statement as it comes.
+
+The block must not span the transaction's start or end: psycopg makes sure of the connection's
+state by a round trip of its own each time Django turns autocommit off or on inside a pipeline.
 """
 
 from __future__ import annotations
@@ -23,11 +25,11 @@ from django.db import DEFAULT_DB_ALIAS, connections
 @contextlib.contextmanager
 def pipeline(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     connection = connections[using]
-    # Inside a transaction already (a savepoint), a failed statement would leave the pipeline
-    # unable to roll back to the savepoint: pipelines start at the top level only.
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
+    if connection.vendor != "postgresql":
         yield
         return
     connection.ensure_connection()
-    with connection.connection.pipeline():
+    # An error the server reports when the pipeline ends comes from psycopg itself: raised as
+    # Django's own (IntegrityError, DataError, ...), as from any other statement.
+    with connection.wrap_database_errors, connection.connection.pipeline():
         yield

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
 from collections.abc import Callable
 from datetime import datetime
@@ -34,32 +33,21 @@ R = TypeVar("R")
 M = TypeVar("M", bound=Model)
 
 
-def atomic_with_retry(
-    write: Callable[P, R] | None = None, *, pipelined: bool = False
-) -> Callable[P, R] | Callable[[Callable[P, R]], Callable[P, R]]:
+def atomic_with_retry(write: Callable[P, R]) -> Callable[P, R]:
     """transaction.atomic, run a second time if the first lost an insert race.
 
     A missing row cannot be locked, so two identical first posts may both try to insert it; the
     unique constraint lets one win and the other fail only once the winner has committed. The
     second attempt then finds the row, locks it and sees it is already in the wanted state.
-
-    `pipelined` runs each attempt in a pipeline (config.pipeline): the writes after the lock read
-    go to PostgreSQL together with the COMMIT. Only for writes that never ask how many rows a
-    statement touched, as that is not known until the pipeline syncs (Model.save() asks).
     """
-    if write is None:
-        return functools.partial(atomic_with_retry, pipelined=pipelined)
     atomic_write = transaction.atomic(write)
-    batch = pipeline if pipelined else contextlib.nullcontext
 
     @functools.wraps(write)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
-            with batch():
-                return atomic_write(*args, **kwargs)
+            return atomic_write(*args, **kwargs)
         except IntegrityError:
-            with batch():
-                return atomic_write(*args, **kwargs)
+            return atomic_write(*args, **kwargs)
 
     return wrapper
 
@@ -167,7 +155,7 @@ _milestone_state = CompiledRead(
 )
 
 
-@atomic_with_retry(pipelined=True)
+@atomic_with_retry
 def skill_set_status(*, user: AbstractBaseUser, skill: Skill, status: str) -> bool:
     """Put a skill in `status`; False (and no event) when it already was."""
     if status not in SkillStatus.values:
@@ -180,18 +168,25 @@ def skill_set_status(*, user: AbstractBaseUser, skill: Skill, status: str) -> bo
     if status == SkillStatus.LEARNING and started_at is None:
         started_at = now
     completed_at = now if status == SkillStatus.DONE else None
-    if row_id is None:
-        SkillProgress.objects.create(
-            user=user, skill=skill, status=status, started_at=started_at, completed_at=completed_at
+    with pipeline():
+        if row_id is None:
+            SkillProgress.objects.create(
+                user=user,
+                skill=skill,
+                status=status,
+                started_at=started_at,
+                completed_at=completed_at,
+            )
+        else:
+            _skill_update(row_id, status, started_at, completed_at, now)
+        _record(
+            user, EventKind.SKILL, skill_id=skill.pk, from_state=before, to_state=status, at=now
         )
-    else:
-        _skill_update(row_id, status, started_at, completed_at, now)
-    _record(user, EventKind.SKILL, skill_id=skill.pk, from_state=before, to_state=status, at=now)
-    mark_changed(user)
+        mark_changed(user)
     return True
 
 
-@atomic_with_retry(pipelined=True)
+@atomic_with_retry
 def milestone_set_done(*, user: AbstractBaseUser, milestone: Milestone, done: bool) -> bool:
     rows = _milestone_state(user.pk, milestone.pk)
     row_id, completed_at = rows[0] if rows else (None, None)
@@ -199,21 +194,22 @@ def milestone_set_done(*, user: AbstractBaseUser, milestone: Milestone, done: bo
     if was_done == done:
         return False
     now = timezone.now()
-    if row_id is None:
-        MilestoneProgress.objects.create(
-            user=user, milestone=milestone, completed_at=now if done else None
+    with pipeline():
+        if row_id is None:
+            MilestoneProgress.objects.create(
+                user=user, milestone=milestone, completed_at=now if done else None
+            )
+        else:
+            _milestone_update(row_id, now if done else None, now)
+        _record(
+            user,
+            EventKind.MILESTONE,
+            milestone_id=milestone.pk,
+            from_state=DONE if was_done else NOT_DONE,
+            to_state=DONE if done else NOT_DONE,
+            at=now,
         )
-    else:
-        _milestone_update(row_id, now if done else None, now)
-    _record(
-        user,
-        EventKind.MILESTONE,
-        milestone_id=milestone.pk,
-        from_state=DONE if was_done else NOT_DONE,
-        to_state=DONE if done else NOT_DONE,
-        at=now,
-    )
-    mark_changed(user)
+        mark_changed(user)
     return True
 
 

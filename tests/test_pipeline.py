@@ -3,7 +3,8 @@ to the server together, so a failing statement surfaces late, when the pipeline 
 COMMIT for a deferred constraint. Whatever fails, the transaction is rolled back whole and the
 connection goes on serving.
 
-These tests run outside a test transaction (transaction=True), as requests do.
+These tests run outside a test transaction (transaction=True), as requests do; a lost insert
+race is tested both ways in test_checkoff.py.
 """
 
 from __future__ import annotations
@@ -107,24 +108,3 @@ def test_a_write_failing_inside_the_pipeline_leaves_nothing_behind(owner, setup,
     assert Profile.objects.get(user=owner).progress_version == version
     monkeypatch.undo()
     assert services.skill_set_status(user=owner, skill=python, status="done") is True
-
-
-def test_a_lost_insert_race_is_retried_at_the_top_level(owner, setup, monkeypatch):
-    # The other request inserted the row between this one's look-up and its insert: the insert
-    # fails inside the pipeline, and the second attempt finds the row.
-    python = setup.skills["python"]
-    services.skill_set_status(user=owner, skill=python, status="done")
-    real_lookup = services._skill_state
-    calls = {"n": 0}
-
-    def lookup_misses_once(*args):
-        calls["n"] += 1
-        return [] if calls["n"] == 1 else real_lookup(*args)
-
-    monkeypatch.setattr(services, "_skill_state", lookup_misses_once)
-
-    assert services.skill_set_status(user=owner, skill=python, status="done") is False
-
-    assert calls["n"] == 2
-    assert SkillProgress.objects.filter(user=owner, skill=python).count() == 1
-    assert skill_events(owner) == [("not_started", "done")]

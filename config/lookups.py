@@ -3,8 +3,10 @@
 `__in` sends one parameter per value, so its statement changes with the list's length and cannot
 be compiled once (config.compiled) nor prepared once by the database. Here the whole list is one
 parameter: `= ANY(%s)` with an array on PostgreSQL, `IN (SELECT value FROM json_each(%s))` with
-a JSON list on SQLite. Both keep the index on (other columns, field) usable: the database looks
-each value up in it.
+a JSON list on SQLite. Both keep the index on (other columns, field) usable: the database may look
+each value up in it. A plan PostgreSQL makes once for any values may prefer to find the rows by
+the other columns alone and filter them by the list; where that would read a long history, the
+read looks each value up itself (tracker.selectors._lateral_progress_sql).
 """
 
 from __future__ import annotations

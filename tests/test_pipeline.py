@@ -35,6 +35,21 @@ def skill_events(user) -> list[tuple[str, str]]:
     )
 
 
+def fails_whole(owner, skill, version: int, error: type[Exception], monkeypatch) -> None:
+    """A check-off of `skill` from learning to done, with a write patched to fail, raises
+    `error` and leaves nothing behind; unpatched, the same connection then serves it."""
+    with pytest.raises(error):
+        services.skill_set_status(user=owner, skill=skill, status="done")
+
+    # Rolled back whole: the row, the event and the version are as before.
+    assert SkillProgress.objects.get(user=owner, skill=skill).status == SkillStatus.LEARNING
+    assert skill_events(owner) == [("not_started", "learning")]
+    assert Profile.objects.get(user=owner).progress_version == version
+    monkeypatch.undo()
+    assert services.skill_set_status(user=owner, skill=skill, status="done") is True
+    assert skill_events(owner) == [("not_started", "learning"), ("learning", "done")]
+
+
 def test_the_pipeline_is_on_on_postgresql_only(db):
     with pipeline():
         active = connection.vendor == "postgresql" and connection.connection._pipeline
@@ -70,17 +85,7 @@ def test_a_write_failing_at_commit_leaves_nothing_behind(owner, setup, monkeypat
 
     monkeypatch.setattr(services, "_event", event_of_nobody)
 
-    with pytest.raises(IntegrityError):
-        services.skill_set_status(user=owner, skill=python, status="done")
-
-    # Rolled back whole: the row, the event and the version are as before.
-    assert SkillProgress.objects.get(user=owner, skill=python).status == SkillStatus.LEARNING
-    assert skill_events(owner) == [("not_started", "learning")]
-    assert Profile.objects.get(user=owner).progress_version == version
-    # And the connection serves the next check-off.
-    monkeypatch.setattr(services, "_event", real_event)
-    assert services.skill_set_status(user=owner, skill=python, status="done") is True
-    assert skill_events(owner) == [("not_started", "learning"), ("learning", "done")]
+    fails_whole(owner, python, version, IntegrityError, monkeypatch)
 
 
 # SQLite holds no column to its length, and has no pipeline; CI's PostgreSQL run executes this
@@ -100,11 +105,4 @@ def test_a_write_failing_inside_the_pipeline_leaves_nothing_behind(owner, setup,
 
     monkeypatch.setattr(services, "_skill_update", broken_update)
 
-    with pytest.raises(DataError):
-        services.skill_set_status(user=owner, skill=python, status="done")
-
-    assert SkillProgress.objects.get(user=owner, skill=python).status == SkillStatus.LEARNING
-    assert skill_events(owner) == [("not_started", "learning")]
-    assert Profile.objects.get(user=owner).progress_version == version
-    monkeypatch.undo()
-    assert services.skill_set_status(user=owner, skill=python, status="done") is True
+    fails_whole(owner, python, version, DataError, monkeypatch)

@@ -579,8 +579,7 @@ def _lateral_progress_sql() -> str:
         FROM unnest(%s::bigint[]) AS item(id)
         CROSS JOIN LATERAL (
             SELECT skill_id, status, note, evidence_url, started_at, completed_at
-            FROM {qn(skills)} WHERE user_id = %s AND skill_id = item.id
-            ORDER BY user_id, skill_id LIMIT 1
+            FROM {qn(skills)} WHERE user_id = %s AND skill_id = item.id LIMIT 1
         ) AS p
         UNION ALL
         SELECT '{progress.MILESTONE}', m.milestone_id, m.note, m.note, m.evidence_url,
@@ -588,8 +587,7 @@ def _lateral_progress_sql() -> str:
         FROM unnest(%s::bigint[]) AS item(id)
         CROSS JOIN LATERAL (
             SELECT milestone_id, note, evidence_url, completed_at
-            FROM {qn(milestones)} WHERE user_id = %s AND milestone_id = item.id
-            ORDER BY user_id, milestone_id LIMIT 1
+            FROM {qn(milestones)} WHERE user_id = %s AND milestone_id = item.id LIMIT 1
         ) AS m""").strip()
 
 

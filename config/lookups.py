@@ -6,7 +6,7 @@ parameter: `= ANY(%s)` with an array on PostgreSQL, `IN (SELECT value FROM json_
 a JSON list on SQLite. Both keep the index on (other columns, field) usable: the database may look
 each value up in it. A plan PostgreSQL makes once for any values may prefer to find the rows by
 the other columns alone and filter them by the list; where that would read a long history, the
-read looks each value up itself (tracker.selectors._lateral_progress_sql).
+read looks each value up itself (tracker.selectors.lateral_progress_sql).
 """
 
 from __future__ import annotations

@@ -72,6 +72,43 @@ def test_an_item_in_every_state_matches_its_plain_rendering(owner_client, owner,
     assert states == {"not_started", "learning", "done"}
 
 
+@pytest.mark.parametrize(
+    "kind,key,posted",
+    [
+        ("skill", "torch", {"status": "done"}),
+        ("skill", "python", {"status": "learning"}),
+        ("milestone", "deploy", {"done": "1"}),
+        ("milestone", "portfolio", {"done": "0"}),
+    ],
+)
+def test_a_check_off_answer_from_skeletons_is_the_answer_rendered_plainly(
+    owner_client, owner, setup, kind, key, posted, rf
+):
+    """The htmx answer, made from what the check-off read as it wrote, is the item and figures
+    that the plan read afresh renders plainly."""
+    from django.template.loader import render_to_string
+
+    from tracker import selectors
+
+    item = setup.skills[key] if kind == "skill" else setup.milestones[key]
+    url = f"/plan/{kind}s/{item.pk}/{'status' if kind == 'skill' else 'done'}/"
+    headers = {"HTTP_HX_REQUEST": "true"}
+    fast = owner_client.post(url, posted, **headers).content.decode()
+    owner_client.post(url, posted, **headers)  # the same again: a no-op, from the skeleton
+    again = owner_client.post(url, posted, **headers).content.decode()
+
+    plan = selectors.load_plan(owner, selectors.active_goal(owner))
+    row = plan.rows[(kind, item.pk)]
+    context = checklist.item_context(rf.get("/plan/"), next_url=None, compact=False, token="T")
+    row.html = render_to_string(checklist.ITEM, {**context, "row": row})
+    sp = plan.progress.stage(row.stage_id)
+    plain = render_to_string(checklist.CHECKOFF, {"plan": plan, "row": row, "sp": sp})
+
+    assert without_tokens(fast) == without_tokens(again) == without_tokens(plain)
+    assert "\x00" not in fast
+    assert f'id="stage-{row.stage_id}-stats"' in fast
+
+
 def test_a_compiled_read_returns_what_its_queryset_returns(owner, other_user, setup):
     long_ago = timezone.now() - timedelta(days=400)
     SkillProgress.objects.filter(user=owner).update(started_at=long_ago)

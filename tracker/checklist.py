@@ -36,6 +36,7 @@ PLAN = "tracker/plan.html"
 ITEM = f"{PLAN}#item"
 SECTION = f"{PLAN}#section"
 STAGE_STATS = f"{PLAN}#stage-stats"
+CHECKOFF = f"{PLAN}#checkoff"
 
 # NUL never appears in rendered markup: escaping keeps it, and nothing we render contains it.
 _MARKER = re.compile("\x00([a-z_]+)\x00")
@@ -136,6 +137,29 @@ def stage_stats_html(sp: progress.StageProgress, version: int | None) -> SafeStr
     key = ("stats", version, sp.stage.id, sp.done, sp.total, sp.reached)
     parts = _skeleton(key, lambda: render_to_string(STAGE_STATS, {"sp": sp}))
     return _fill(parts, {})
+
+
+class _ItemMarker:
+    html = _marker("item")
+
+
+def checkoff_html(plan: Plan, row: Row) -> SafeString:
+    """The answer to a check-off posted with htmx: the rendered `row`, then its stage's figures
+    and the target's, which depend on the counts alone."""
+    sp = plan.progress.stage(row.stage_id)
+    context = {"plan": plan, "sp": sp}
+    version = plan.structure.version
+    if version is None or sp is None:
+        return SafeString(render_to_string(CHECKOFF, {**context, "row": row}))
+    target = plan.progress
+    key = (
+        "checkoff",
+        version,
+        (sp.stage.id, sp.done, sp.total, sp.reached),
+        (plan.goal.target_stage_id, target.done, target.total),
+    )
+    parts = _skeleton(key, lambda: render_to_string(CHECKOFF, {**context, "row": _ItemMarker}))
+    return _fill(parts, {"item": row.html})
 
 
 def section_html(section: Section, version: int | None, rows_html: dict[str, str]) -> SafeString:

@@ -74,6 +74,11 @@ class Stage:
         """The items that count: required skills first, then milestones."""
         return self.required + self.active_milestones
 
+    @cached_property
+    def counting_keys(self) -> frozenset[ItemKey]:
+        # A skill is on a role once (careers.StageSkill), so no two items share a key.
+        return frozenset(i.key for i in self.counting_items)
+
 
 @dataclass(frozen=True)
 class StageProgress:
@@ -163,9 +168,11 @@ def compute(
     stages: Sequence[Stage], *, target_stage_id: int, done: Collection[ItemKey]
 ) -> Progress:
     ordered, chain, last_senior, target = _layout(stages, target_stage_id)
+    if not isinstance(done, frozenset | set):
+        done = frozenset(done)
 
     def own_items_done(stage: Stage) -> bool:
-        return all(item.key in done for item in stage.counting_items)
+        return stage.counting_keys <= done
 
     path_ids = _path(ordered, chain, last_senior, target)
 
@@ -201,7 +208,7 @@ def compute(
             required=stage.required,
             recommended=stage.recommended,
             milestones=stage.active_milestones,
-            done=sum(1 for i in stage.counting_items if i.key in done),
+            done=len(stage.counting_keys & done),
             reached=reached[stage.id],
             on_path=stage.id in path_ids,
         )

@@ -6,8 +6,9 @@ from __future__ import annotations
 import functools
 import textwrap
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import Any
 
@@ -109,6 +110,26 @@ class RoleStructure:
     skill_ids: tuple[int, ...]
     milestone_ids: tuple[int, ...]
 
+    @cached_property
+    def id_arrays(self) -> tuple[str, str]:
+        """The skill and milestone ids as PostgreSQL array literals ("{1,2,3}"), which a
+        statement casts to bigint[]: one string parameter each, where a list is dumped id by
+        id on every request."""
+        return _array(self.skill_ids), _array(self.milestone_ids)
+
+    @cached_property
+    def counting_keys(self) -> frozenset[progress.ItemKey]:
+        """The items that count towards a stage (progress.Stage.counting_items): all that the
+        figures are made of."""
+        return frozenset(key for stage in self.stages.values() for key in stage.counting_keys)
+
+    @cached_property
+    def counting_id_arrays(self) -> tuple[str, str]:
+        """As `id_arrays`, for the items that count."""
+        keys = sorted(self.counting_keys)
+        skills = [i for kind, i in keys if kind == progress.SKILL]
+        return _array(skills), _array([i for kind, i in keys if kind == progress.MILESTONE])
+
     def plan_stages(self, target: StageRef) -> list[progress.Stage]:
         """The stages a plan counts: those with items, and the target whatever it holds."""
         stages = list(self.stages.values())
@@ -120,6 +141,10 @@ class RoleStructure:
                 )
             )
         return stages
+
+
+def _array(ids: Iterable[int]) -> str:
+    return "{" + ",".join(str(int(i)) for i in ids) + "}"
 
 
 @dataclass
@@ -230,17 +255,16 @@ class Plan:
     structure: RoleStructure
     stages: list[progress.Stage]
     rows: dict[progress.ItemKey, Row]
+    # The items done, for a plan that holds only some of its rows (`checked_off_plan`): its
+    # figures still count every item. None: the rows are all there, and tell.
+    done: frozenset[progress.ItemKey] | None = None
 
     @cached_property
     def progress(self) -> progress.Progress:
-        done = {key for key, row in self.rows.items() if row.done}
+        done = self.done
+        if done is None:
+            done = frozenset(key for key, row in self.rows.items() if row.done)
         return progress.compute(self.stages, target_stage_id=self.goal.target_stage_id, done=done)
-
-    def record(self, row: Row, status: str, when: datetime) -> None:
-        """Apply a change just written, so the figures can be shown again without a query."""
-        row.status = status
-        row.changed_at = when if status != SkillStatus.NOT_STARTED else None
-        self.__dict__.pop("progress", None)
 
     @property
     def sections(self) -> list[Section]:
@@ -523,7 +547,7 @@ def _kind(kind: str) -> Cast:
 # items up one by one in the unique (user, item) index of its table (see tracker/models.py), so
 # the cost follows the role's size, never the length of the person's history; the ids go as one
 # parameter each (config.lookups), so the statement is the same for every role. PostgreSQL runs
-# its own form of it (_lateral_progress_sql below), as its generic plan of this one would not.
+# its own form of it (lateral_progress_sql below), as its generic plan of this one would not.
 _progress = CompiledRead(
     lambda user_id, skill_ids, milestone_ids: (
         SkillProgress.objects.filter(user_id=user_id, skill_id__any_of=skill_ids)
@@ -558,7 +582,7 @@ _progress = CompiledRead(
 
 
 @functools.cache
-def _lateral_progress_sql() -> str:
+def lateral_progress_sql() -> str:
     """The same read for PostgreSQL, planned so that a long history cannot slow it down.
 
     PostgreSQL plans the compiled read once for all people (config/settings.py asks for generic
@@ -567,40 +591,160 @@ def _lateral_progress_sql() -> str:
     a thousand rows reads all thousand. Here each of the role's items is looked up by (person,
     item) in the unique index, through a LATERAL subquery that no plan can turn into a scan of
     the person's rows, so the cost follows the role's size whatever the values.
+
+    Its parameters are named (`user`, `skill_ids`, `milestone_ids`), as `done_items_sql`'s
+    are, which a check-off's statement ends with (tracker.services). Dates come as microseconds
+    since 1970 (`lines_from_postgresql` turns them back into datetimes): Django reads each timestamp
+    PostgreSQL sends through a loader written in Python (for its time zone handling), several
+    times slower than an integer, and a plan's read has a date on nearly every line.
     """
     qn = connection.ops.quote_name
     skills, milestones = SkillProgress._meta.db_table, MilestoneProgress._meta.db_table
+    skill_date = epoch_us_sql(
+        f"CASE p.status WHEN '{SkillStatus.DONE}' THEN p.completed_at "
+        f"WHEN '{SkillStatus.LEARNING}' THEN p.started_at END"
+    )
+    milestone_date = epoch_us_sql("m.completed_at")
     return textwrap.dedent(f"""\
-        SELECT '{progress.SKILL}', p.skill_id, p.status, p.note, p.evidence_url,
-            CASE p.status
-                WHEN '{SkillStatus.DONE}' THEN p.completed_at
-                WHEN '{SkillStatus.LEARNING}' THEN p.started_at
-            END
-        FROM unnest(%s::bigint[]) AS item(id)
+        SELECT '{progress.SKILL}'::varchar, p.skill_id, p.status, p.note, p.evidence_url,
+            {skill_date}
+        FROM unnest(%(skill_ids)s::bigint[]) AS item(id)
         CROSS JOIN LATERAL (
             SELECT skill_id, status, note, evidence_url, started_at, completed_at
-            FROM {qn(skills)} WHERE user_id = %s AND skill_id = item.id LIMIT 1
+            FROM {qn(skills)}
+            WHERE user_id = %(user)s::bigint AND skill_id = item.id LIMIT 1
         ) AS p
         UNION ALL
         SELECT '{progress.MILESTONE}', m.milestone_id, m.note, m.note, m.evidence_url,
-            m.completed_at
-        FROM unnest(%s::bigint[]) AS item(id)
+            {milestone_date}
+        FROM unnest(%(milestone_ids)s::bigint[]) AS item(id)
         CROSS JOIN LATERAL (
             SELECT milestone_id, note, evidence_url, completed_at
-            FROM {qn(milestones)} WHERE user_id = %s AND milestone_id = item.id LIMIT 1
+            FROM {qn(milestones)}
+            WHERE user_id = %(user)s::bigint AND milestone_id = item.id LIMIT 1
         ) AS m""").strip()
 
 
-def _progress_lines(
-    user_id: int, skill_ids: list[int], milestone_ids: list[int]
-) -> list[tuple[Any, ...]]:
+def epoch_us_sql(expression: str) -> str:
+    """SQL for the date `expression` as microseconds since 1970 (NULL stays NULL)."""
+    return f"(extract(epoch FROM {expression}) * 1000000)::bigint"
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def from_epoch_us(value: int | None) -> datetime | None:
+    return None if value is None else _EPOCH + timedelta(microseconds=value)
+
+
+def lines_from_postgresql(rows: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
+    """Lines of `lateral_progress_sql()` with their dates as datetimes again."""
+    return [(*row[:5], from_epoch_us(row[5])) for row in rows]
+
+
+def progress_lines(user_id: int, structure: RoleStructure) -> list[tuple[Any, ...]]:
+    """The person's progress on the role's items: one line per item they have a row for."""
     if connection.vendor != "postgresql":
-        return _progress(user_id, skill_ids, milestone_ids)
+        return _progress(user_id, structure.skill_ids, structure.milestone_ids)
     with connection.cursor() as cursor:
-        cursor.execute(
-            _lateral_progress_sql(), [list(skill_ids), user_id, list(milestone_ids), user_id]
-        )
-        return cursor.fetchall()
+        cursor.execute(lateral_progress_sql(), progress_line_params(user_id, structure))
+        return lines_from_postgresql(cursor.fetchall())
+
+
+def progress_line_params(
+    user_id: int, structure: RoleStructure, *, counting_only: bool = False
+) -> dict[str, Any]:
+    """The parameters of `lateral_progress_sql()`, and of `done_items_sql()` (which needs only
+    the items that count)."""
+    arrays = structure.counting_id_arrays if counting_only else structure.id_arrays
+    return {"user": user_id, "skill_ids": arrays[0], "milestone_ids": arrays[1]}
+
+
+@dataclass(frozen=True)
+class ItemState:
+    """A person's own state of one item, as a checklist row shows it."""
+
+    status: str = SkillStatus.NOT_STARTED  # milestones: not_started | done
+    note: str = ""
+    evidence_url: str = ""
+    changed_at: datetime | None = None
+
+
+def _line_state(key: progress.ItemKey, line: Sequence[Any]) -> ItemState:
+    """The state of the item of `key` from its line of `progress_lines()`."""
+    status, note, evidence, changed = line[2:6]
+    if key[0] == progress.MILESTONE:
+        status = SkillStatus.DONE if changed is not None else SkillStatus.NOT_STARTED
+    return ItemState(status, note, evidence, changed)
+
+
+def item_state(lines: Iterable[Sequence[Any]], key: progress.ItemKey) -> ItemState:
+    """The state of one item, from the person's `progress_lines()`."""
+    for line in lines:
+        if (line[0], line[1]) == key:
+            return _line_state(key, line)
+    return ItemState()
+
+
+def done_items(
+    lines: Iterable[Sequence[Any]], structure: RoleStructure
+) -> frozenset[progress.ItemKey]:
+    """The items that count (`RoleStructure.counting_keys`) that are done, from the person's
+    `progress_lines()`."""
+    done = frozenset(
+        (line[0], line[1])
+        for line in lines
+        if (line[2] == DONE if line[0] == progress.SKILL else line[5] is not None)
+    )
+    return done & structure.counting_keys
+
+
+@functools.cache
+def done_items_sql() -> str:
+    """The role's items this person has done, for PostgreSQL: the ids of each kind as one array,
+    looked up item by item as `lateral_progress_sql` does (same parameters; only the items that
+    count are asked about: `progress_line_params(counting_only=True)`)."""
+    qn = connection.ops.quote_name
+    skills, milestones = SkillProgress._meta.db_table, MilestoneProgress._meta.db_table
+    return textwrap.dedent(f"""\
+        SELECT
+            ARRAY(
+                SELECT p.skill_id FROM unnest(%(skill_ids)s::bigint[]) AS item(id)
+                CROSS JOIN LATERAL (
+                    SELECT skill_id FROM {qn(skills)}
+                    WHERE user_id = %(user)s::bigint AND skill_id = item.id
+                        AND status = '{SkillStatus.DONE}'
+                    LIMIT 1
+                ) AS p
+            ) AS skills,
+            ARRAY(
+                SELECT m.milestone_id FROM unnest(%(milestone_ids)s::bigint[]) AS item(id)
+                CROSS JOIN LATERAL (
+                    SELECT milestone_id FROM {qn(milestones)}
+                    WHERE user_id = %(user)s::bigint AND milestone_id = item.id
+                        AND completed_at IS NOT NULL
+                    LIMIT 1
+                ) AS m
+            ) AS milestones""").strip()
+
+
+def checked_off_plan(
+    goal: CurrentGoal,
+    structure: RoleStructure,
+    key: progress.ItemKey,
+    state: ItemState,
+    done: frozenset[progress.ItemKey],
+) -> Plan:
+    """The plan as a check-off's answer shows it: the row of the item just checked off, in
+    `state`, and the figures of every stage from `done`. It holds no other row."""
+    row = Row(structure.items[key], state.status, state.note, state.evidence_url, state.changed_at)
+    return Plan(
+        goal=goal,
+        structure=structure,
+        stages=structure.plan_stages(goal.target_stage),
+        rows={key: row},
+        done=done,
+    )
 
 
 def load_plan(
@@ -622,21 +766,18 @@ def load_plan(
         rows = {only: Row(info, SkillStatus.NOT_STARTED)} if info is not None else {}
         stages = structure.plan_stages(goal.target_stage)
         return Plan(goal=goal, structure=structure, stages=stages, rows=rows)
-    state: dict[progress.ItemKey, tuple[Any, ...]] = {}
+    lines: dict[progress.ItemKey, tuple[Any, ...]] = {}
     if with_progress:
-        lines = _progress_lines(user.pk, structure.skill_ids, structure.milestone_ids)
-        state = {(line[0], line[1]): line[2:] for line in lines}
+        lines = {(line[0], line[1]): line for line in progress_lines(user.pk, structure)}
 
     rows: dict[progress.ItemKey, Row] = {}
     for key, info in structure.items.items():
-        mine = state.get(key)
-        if mine is None:
+        line = lines.get(key)
+        if line is None:
             rows[key] = Row(info, SkillStatus.NOT_STARTED)
             continue
-        status, note, evidence, changed = mine
-        if key[0] == progress.MILESTONE:
-            status = SkillStatus.DONE if changed is not None else SkillStatus.NOT_STARTED
-        rows[key] = Row(info, status, note, evidence, changed)
+        state = _line_state(key, line)
+        rows[key] = Row(info, state.status, state.note, state.evidence_url, state.changed_at)
     return Plan(
         goal=goal,
         structure=structure,

@@ -1,21 +1,23 @@
-"""Every change to a person's data: one transaction each, with its ProgressEvent inside it."""
+"""Every change to a person's data: all or nothing each, with its ProgressEvent inside it."""
 
 from __future__ import annotations
 
 import functools
+import textwrap
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Model, QuerySet
 from django.utils import timezone
 
 from careers.models import Milestone, Skill, Stage
 from config.compiled import CompiledInsert, CompiledRead, CompiledUpdate
-from config.pipeline import pipeline
 
+from . import progress, selectors
 from .models import (
     EventKind,
     Goal,
@@ -26,7 +28,7 @@ from .models import (
     SkillStatus,
 )
 from .people import forget
-from .selectors import DONE, NOT_DONE
+from .selectors import DONE, NOT_DONE, RoleStructure
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -155,12 +157,229 @@ _milestone_state = CompiledRead(
 )
 
 
-@atomic_with_retry
+# --- Check-offs --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckOff:
+    """What a check-off did, and when it was asked for (`progress_of`), where it leaves the
+    person: the item's state, and which of the role's items that count are done
+    (RoleStructure.counting_keys), the change included."""
+
+    changed: bool
+    item: selectors.ItemState | None = None
+    done: frozenset[progress.ItemKey] | None = None
+
+
 def skill_set_status(*, user: AbstractBaseUser, skill: Skill, status: str) -> bool:
     """Put a skill in `status`; False (and no event) when it already was."""
     if status not in SkillStatus.values:
         raise ValueError(f"Unknown skill status {status!r}")
-    rows = _skill_state(user.pk, skill.pk)
+    return check_off(user, (progress.SKILL, skill.pk), status).changed
+
+
+def milestone_set_done(*, user: AbstractBaseUser, milestone: Milestone, done: bool) -> bool:
+    return check_off(user, (progress.MILESTONE, milestone.pk), DONE if done else NOT_DONE).changed
+
+
+def check_off(
+    user: AbstractBaseUser,
+    key: progress.ItemKey,
+    state: str,
+    *,
+    progress_of: RoleStructure | None = None,
+) -> CheckOff:
+    """Put the item of `key` in `state`: a skill's status, or DONE / NOT_DONE for a milestone.
+
+    The row, its ProgressEvent and the person's progress version change together or not at all,
+    and a state the item is in already changes nothing. With `progress_of` (the structure of the
+    role) the answer tells where that leaves the person on the role.
+
+    On PostgreSQL it is one statement (`_check_off_sql`), progress included; elsewhere, and if a
+    row inserted at the same moment by another request got in its way, one transaction of a few
+    statements, and then one read of the person's progress.
+    """
+    kind, item_id = key
+    if state not in _STATES[kind]:
+        raise ValueError(f"Unknown {kind} state {state!r}")
+    if connection.vendor == "postgresql":
+        result = _check_off_in_one_statement(user, key, state, progress_of)
+        if result is not None:
+            return result
+    if kind == progress.SKILL:
+        changed = _skill_in_transaction(user.pk, item_id, state)
+    else:
+        changed = _milestone_in_transaction(user.pk, item_id, state == DONE)
+    if changed:
+        forget(user)
+    if progress_of is None:
+        return CheckOff(changed)
+    lines = selectors.progress_lines(user.pk, progress_of)
+    done = selectors.done_items(lines, progress_of)
+    return CheckOff(changed, selectors.item_state(lines, key), done)
+
+
+_STATES = {
+    progress.SKILL: frozenset(SkillStatus.values),
+    progress.MILESTONE: frozenset({DONE, NOT_DONE}),
+}
+# The state of an item nobody has touched: no row at all.
+_UNTOUCHED = {progress.SKILL: SkillStatus.NOT_STARTED, progress.MILESTONE: NOT_DONE}
+
+
+def _check_off_in_one_statement(
+    user: AbstractBaseUser,
+    key: progress.ItemKey,
+    state: str,
+    progress_of: RoleStructure | None,
+) -> CheckOff | None:
+    """The check-off as one statement, None when a row inserted by a request running at the same
+    moment was in its way (the caller then runs it as a transaction of its own)."""
+    kind, item_id = key
+    params: dict[str, Any] = {
+        "user": user.pk,
+        "item": item_id,
+        "state": state,
+        "now": timezone.now(),
+    }
+    if progress_of is not None:
+        params |= selectors.progress_line_params(user.pk, progress_of, counting_only=True)
+    # A single statement is atomic; inside a caller's transaction a failure must still roll it
+    # back, as Django's own writes make sure.
+    with transaction.mark_for_rollback_on_error(), connection.cursor() as cursor:
+        cursor.execute(_check_off_sql(kind, progress_of is not None), params)
+        existed, before, shown_at, note, evidence_url, *done = cursor.fetchone()
+    if before is None and not existed and state != _UNTOUCHED[kind]:
+        # Neither found nor inserted: another request inserted the row after this statement
+        # began, and has committed it since. Run again, it finds and locks that row.
+        return None
+    changed = before is not None
+    if changed:
+        forget(user)
+    if progress_of is None:
+        return CheckOff(changed)
+    item = selectors.ItemState(
+        # A milestone's row reads not started or done, as on the plan.
+        state if kind == progress.SKILL or state == DONE else SkillStatus.NOT_STARTED,
+        note,
+        evidence_url,
+        selectors.from_epoch_us(shown_at),
+    )
+    # The read saw the tables as the statement found them: the item's own change is applied.
+    skills, milestones = done
+    keys = {(progress.SKILL, i) for i in skills} | {(progress.MILESTONE, i) for i in milestones}
+    if state != DONE:
+        keys.discard(key)
+    elif key in progress_of.counting_keys:
+        keys.add(key)
+    return CheckOff(changed, item, frozenset(keys))
+
+
+@functools.cache
+def _check_off_sql(kind: progress.ItemKind, with_progress: bool) -> str:
+    """A check-off in one PostgreSQL statement, its parameters named `user`, `item`, `state` and
+    `now` (and with the progress read, `skill_ids` and `milestone_ids`).
+
+    - `old` finds the person's row for the item through the unique (user, item) index and locks
+      it, waiting for a check-off of the same item that is under way; the row it then returns is
+      the one that check-off committed.
+    - `updated` changes that row, found by its primary key (a subquery's value: no plan can
+      make it a join that reads the table), unless it is in `state` already, and says what it
+      was in; `inserted` writes the row when there was none, unless `state` is the untouched
+      one. A row another request inserted meanwhile makes the insert do nothing (ON CONFLICT),
+      and the statement answers as if it had found nothing.
+    - Only when one of them changed something, `event` records the change and `bump` moves the
+      person's progress version forward, so that pages kept for the old state go out of use.
+    - It answers with one row: whether the row was there, what the item was in before (NULL:
+      nothing changed), the date the checklist shows for the item now (in microseconds since
+      1970, as selectors.lateral_progress_sql gives dates) and its note and evidence; with the
+      progress read, the ids of the role's items done (selectors.done_items_sql), as the
+      tables were when the statement began: the caller applies the item's own change.
+    """
+    qn = connection.ops.quote_name
+    events, profiles = qn(ProgressEvent._meta.db_table), qn(Profile._meta.db_table)
+    now = "%(now)s::timestamptz"
+    state = "%(state)s::varchar"
+    if kind == progress.SKILL:
+        table, item = qn(SkillProgress._meta.db_table), "skill_id"
+        columns = "id, status, started_at, completed_at"
+        was = "status"
+        learning = f"{state} = '{SkillStatus.LEARNING}'"
+        completed = f"CASE WHEN {state} = '{SkillStatus.DONE}' THEN {now} END"
+        changes = f"""status = {state},
+                started_at = CASE WHEN {learning} AND mine.started_at IS NULL
+                    THEN {now} ELSE mine.started_at END,
+                completed_at = {completed},"""
+        new_columns = "status, started_at, completed_at"
+        new_values = f"{state}, CASE WHEN {learning} THEN {now} END, {completed}"
+        shown = (
+            f"CASE {{row}}.status WHEN '{SkillStatus.DONE}' THEN {{row}}.completed_at "
+            f"WHEN '{SkillStatus.LEARNING}' THEN {{row}}.started_at END"
+        )
+        event_item = "%(item)s::bigint, NULL::bigint"
+    else:
+        table, item = qn(MilestoneProgress._meta.db_table), "milestone_id"
+        columns = "id, completed_at"
+        was = f"CASE WHEN completed_at IS NULL THEN '{NOT_DONE}' ELSE '{DONE}' END"
+        changes = f"completed_at = CASE WHEN {state} = '{DONE}' THEN {now} END,"
+        new_columns = "completed_at"
+        new_values = now
+        shown = "{row}.completed_at"
+        event_item = "NULL::bigint, %(item)s::bigint"
+    shown_now = (
+        f"CASE WHEN changed.before IS NULL THEN {shown.format(row='old')} ELSE changed.shown_at END"
+    )
+    sql = f"""\
+        WITH old AS (
+            SELECT {columns}, note, evidence_url FROM {table}
+            WHERE user_id = %(user)s::bigint AND {item} = %(item)s::bigint
+            FOR UPDATE
+        ), updated AS (
+            UPDATE {table} AS mine SET
+                {changes}
+                updated_at = {now}
+            WHERE mine.id = (SELECT id FROM old) AND (SELECT {was} FROM old) <> {state}
+            RETURNING (SELECT {was} FROM old)::varchar AS before,
+                {shown.format(row="mine")} AS shown_at
+        ), inserted AS (
+            INSERT INTO {table} (user_id, {item}, {new_columns}, note, evidence_url, updated_at)
+            SELECT %(user)s::bigint, %(item)s::bigint, {new_values}, '', '', {now}
+            WHERE NOT EXISTS (SELECT FROM old) AND {state} <> '{_UNTOUCHED[kind]}'
+            ON CONFLICT (user_id, {item}) DO NOTHING
+            RETURNING '{_UNTOUCHED[kind]}'::varchar AS before,
+                {shown.format(row=table)} AS shown_at
+        ), changed AS (
+            SELECT before, shown_at FROM updated UNION ALL SELECT before, shown_at FROM inserted
+        ), event AS (
+            INSERT INTO {events} (user_id, kind, skill_id, milestone_id, goal_id, from_state,
+                to_state, created_at)
+            SELECT %(user)s::bigint, '{kind}', {event_item}, NULL, before, {state}, {now}
+            FROM changed
+        ), bump AS (
+            UPDATE {profiles} SET progress_version = progress_version + 1
+            WHERE user_id = %(user)s::bigint AND EXISTS (SELECT FROM changed)
+        )
+        SELECT EXISTS (SELECT FROM old), changed.before,
+            {selectors.epoch_us_sql(shown_now)},
+            COALESCE(old.note, ''), COALESCE(old.evidence_url, '')"""
+    if with_progress:
+        sql += """,
+            done.skills, done.milestones"""
+    sql += """
+        FROM (SELECT 1) AS one
+        LEFT JOIN old ON true
+        LEFT JOIN changed ON true"""
+    if with_progress:
+        sql += f"""
+        CROSS JOIN (
+{textwrap.indent(selectors.done_items_sql(), " " * 12)}
+        ) AS done"""
+    return textwrap.dedent(sql)
+
+
+@atomic_with_retry
+def _skill_in_transaction(user_id: int, skill_id: int, status: str) -> bool:
+    rows = _skill_state(user_id, skill_id)
     row_id, before, started_at = rows[0] if rows else (None, SkillStatus.NOT_STARTED, None)
     if before == status:
         return False
@@ -168,49 +387,42 @@ def skill_set_status(*, user: AbstractBaseUser, skill: Skill, status: str) -> bo
     if status == SkillStatus.LEARNING and started_at is None:
         started_at = now
     completed_at = now if status == SkillStatus.DONE else None
-    with pipeline():
-        if row_id is None:
-            SkillProgress.objects.create(
-                user=user,
-                skill=skill,
-                status=status,
-                started_at=started_at,
-                completed_at=completed_at,
-            )
-        else:
-            _skill_update(row_id, status, started_at, completed_at, now)
-        _record(
-            user, EventKind.SKILL, skill_id=skill.pk, from_state=before, to_state=status, at=now
+    if row_id is None:
+        SkillProgress.objects.create(
+            user_id=user_id,
+            skill_id=skill_id,
+            status=status,
+            started_at=started_at,
+            completed_at=completed_at,
         )
-        mark_changed(user)
+    else:
+        _skill_update(row_id, status, started_at, completed_at, now)
+    _event(user_id, EventKind.SKILL, skill_id, None, None, before, status, now)
+    _bump(user_id)
     return True
 
 
 @atomic_with_retry
-def milestone_set_done(*, user: AbstractBaseUser, milestone: Milestone, done: bool) -> bool:
-    rows = _milestone_state(user.pk, milestone.pk)
+def _milestone_in_transaction(user_id: int, milestone_id: int, done: bool) -> bool:
+    rows = _milestone_state(user_id, milestone_id)
     row_id, completed_at = rows[0] if rows else (None, None)
     was_done = completed_at is not None
     if was_done == done:
         return False
     now = timezone.now()
-    with pipeline():
-        if row_id is None:
-            MilestoneProgress.objects.create(
-                user=user, milestone=milestone, completed_at=now if done else None
-            )
-        else:
-            _milestone_update(row_id, now if done else None, now)
-        _record(
-            user,
-            EventKind.MILESTONE,
-            milestone_id=milestone.pk,
-            from_state=DONE if was_done else NOT_DONE,
-            to_state=DONE if done else NOT_DONE,
-            at=now,
+    if row_id is None:
+        MilestoneProgress.objects.create(
+            user_id=user_id, milestone_id=milestone_id, completed_at=now if done else None
         )
-        mark_changed(user)
+    else:
+        _milestone_update(row_id, now if done else None, now)
+    before, after = (DONE if was_done else NOT_DONE), (DONE if done else NOT_DONE)
+    _event(user_id, EventKind.MILESTONE, None, milestone_id, None, before, after, now)
+    _bump(user_id)
     return True
+
+
+# --- Notes and goals ------------------------------------------------------------------------------
 
 
 def _note_change(row: SkillProgress | MilestoneProgress, note: str, evidence_url: str) -> str:

@@ -16,7 +16,6 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.backends.utils import csrf_input
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -236,24 +235,38 @@ def _checkable(
     return plan, row
 
 
-def _after_change(request: HttpRequest, plan: selectors.Plan, row: selectors.Row) -> HttpResponse:
+def _check_off(
+    request: HttpRequest, plan: selectors.Plan, row: selectors.Row, state: str
+) -> HttpResponse:
+    if not request.htmx:
+        services.check_off(request.user, row.item.key, state)
+        return _after_change(request, plan, row)
+    # The answer shows where the change leaves the person, which the check-off reads as it
+    # writes: the item's state and the items done, for the figures.
+    key = row.item.key
+    result = services.check_off(request.user, key, state, progress_of=plan.structure)
+    assert result.item is not None and result.done is not None
+    plan = selectors.checked_off_plan(plan.goal, plan.structure, key, result.item, result.done)
+    return _after_change(request, plan, plan.rows[key], fresh=True)
+
+
+def _after_change(
+    request: HttpRequest, plan: selectors.Plan, row: selectors.Row, *, fresh: bool = False
+) -> HttpResponse:
+    """With htmx, the item and the figures it changes; otherwise back to the page it came from.
+
+    `plan` holds the person's progress as it is now when `fresh`; otherwise it is read here."""
     next_url = _safe_next(request)
     if request.htmx:
         # The item, plus its stage's figures and the target percent swapped out of band, from
         # the person's progress as it is now that the change is committed.
-        plan = selectors.load_plan(request.user, plan.goal)
-        row = plan.rows[row.item.key]
+        if not fresh:
+            plan = selectors.load_plan(request.user, plan.goal)
+            row = plan.rows[row.item.key]
         # Items on the dashboard come with a `next` and without the note link.
         items = checklist.item_context(request, next_url=next_url, compact=next_url is not None)
         checklist.render_items([row], items, plan.structure.version)
-        # The item comes rendered; the figures around it need nothing of the request, so the
-        # context processors are not run for them.
-        response = HttpResponse(
-            render_to_string(
-                f"{PLAN_TEMPLATE}#checkoff",
-                {"plan": plan, "row": row, "sp": plan.progress.stage(row.stage_id)},
-            )
-        )
+        response = HttpResponse(checklist.checkoff_html(plan, row))
     else:
         response = HttpResponseSeeOther(next_url or f"{reverse('tracker:plan')}#{row.dom_id}")
     patch_vary_headers(response, ["HX-Request"])
@@ -273,9 +286,7 @@ def skill_status(request: HttpRequest, skill_id: int) -> HttpResponse:
     form = SkillStatusForm(request.POST)
     if not form.is_valid():
         return _bad_request("Unknown status.")
-    status = form.cleaned_data["status"]
-    services.skill_set_status(user=request.user, skill=row.model_object(), status=status)
-    return _after_change(request, plan, row)
+    return _check_off(request, plan, row, form.cleaned_data["status"])
 
 
 @login_required
@@ -286,8 +297,7 @@ def milestone_done(request: HttpRequest, milestone_id: int) -> HttpResponse:
     if not form.is_valid():
         return _bad_request("Say done=1 or done=0.")
     done = form.cleaned_data["done"]
-    services.milestone_set_done(user=request.user, milestone=row.model_object(), done=done)
-    return _after_change(request, plan, row)
+    return _check_off(request, plan, row, selectors.DONE if done else selectors.NOT_DONE)
 
 
 # --- Notes ------------------------------------------------------------------------------------

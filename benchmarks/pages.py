@@ -11,8 +11,11 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q
+from django.http import HttpRequest
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, get_token
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 
 from careers.models import Level, StageSkill
 from tracker.models import Goal, SkillProgress, SkillStatus
@@ -136,7 +139,24 @@ class Page:
         return "POST", path, data, headers
 
 
-def pages(role_slug: str, user: AbstractBaseUser) -> list[Page]:
+@dataclass(frozen=True)
+class BrowserCsrf:
+    """The CSRF cookie a signed-in browser holds, and the token of the page it is on: the masked
+    form of the cookie's secret, which htmx sends in the X-CSRFToken header (templates/base.html)
+    and forms in a hidden field."""
+
+    cookie: str
+    token: str
+
+    @classmethod
+    def new(cls) -> BrowserCsrf:
+        secret = get_random_string(CSRF_SECRET_LENGTH, CSRF_ALLOWED_CHARS)
+        page = HttpRequest()
+        page.META["CSRF_COOKIE"] = secret
+        return cls(cookie=secret, token=get_token(page))
+
+
+def pages(role_slug: str, user: AbstractBaseUser, csrf: BrowserCsrf) -> list[Page]:
     """The bare view first: every other page is compared with it."""
     result = [Page(BARE, "/bench/bare/")]
     # Public pages twice: anonymous visitors get them whole from the cache, signed-in people
@@ -166,7 +186,7 @@ def pages(role_slug: str, user: AbstractBaseUser) -> list[Page]:
                     signed_in=True,
                     method="POST",
                     expect=expect,
-                    headers=dict(headers),
+                    headers={**headers, "X-CSRFToken": csrf.token},
                     checkoff=plan,
                 )
             )

@@ -20,7 +20,7 @@ from benchmarks import report
 from benchmarks.database import bench_database
 from benchmarks.dataset import LONG_HISTORY_USERNAME, Sizes, count_rows, generate, violations
 from benchmarks.load import lua_script, parse_wrk
-from benchmarks.pages import BARE, Page, login_session, skill_checkoff
+from benchmarks.pages import BARE, BrowserCsrf, Page, login_session, skill_checkoff
 from benchmarks.timer import measure, percentile
 from careers.management.commands import bench
 from careers.models import Milestone, Role, SalaryBand, Skill, Stage, StageSkill
@@ -190,6 +190,7 @@ def test_each_page_is_compared_with_the_bare_runs_beside_it(monkeypatch, tmp_pat
     command = bench.Command(stdout=io.StringIO(), stderr=stderr)
     command.verbosity = 0
     command.user = None
+    command.csrf = BrowserCsrf.new()
     command.pages = [Page(BARE, "/bench/bare/")]
     command.pages += [Page(name, f"/{name}/") for name in ("a", "missing", "b", "c")]
     results = [

@@ -72,23 +72,30 @@ def test_an_item_in_every_state_matches_its_plain_rendering(owner_client, owner,
     assert states == {"not_started", "learning", "done"}
 
 
+@pytest.mark.parametrize("aim", ["senior", "branch"])
 @pytest.mark.parametrize(
     "kind,key,posted",
     [
         ("skill", "torch", {"status": "done"}),
         ("skill", "python", {"status": "learning"}),
+        ("skill", "spark", {"status": "done"}),  # recommended: counted nowhere
         ("milestone", "deploy", {"done": "1"}),
         ("milestone", "portfolio", {"done": "0"}),
     ],
 )
 def test_a_check_off_answer_from_skeletons_is_the_answer_rendered_plainly(
-    owner_client, owner, setup, kind, key, posted, rf
+    owner_client, owner, setup, kind, key, posted, aim, rf
 ):
-    """The htmx answer, made from what the check-off read as it wrote, is the item and figures
-    that the plan read afresh renders plainly."""
+    """The htmx answer, made from what the check-off read as it wrote (the figures of the way to
+    the target only), is the item and figures that the whole plan read afresh renders plainly,
+    whether the target is a senior stage or a specialized branch."""
     from django.template.loader import render_to_string
 
     from tracker import selectors
+
+    target(owner, getattr(setup, aim))
+    # The branch counts the senior stage's items too: some done, so that it shows.
+    services.skill_set_status(user=owner, skill=setup.skills["mlops"], status="done")
 
     item = setup.skills[key] if kind == "skill" else setup.milestones[key]
     url = f"/plan/{kind}s/{item.pk}/{'status' if kind == 'skill' else 'done'}/"

@@ -82,6 +82,47 @@ def test_it_takes_an_htmx_check_off_with_the_token_from_the_page_header(
     assert SkillProgress.objects.get(user=owner).status == "done"
 
 
+@pytest.mark.parametrize("sent_in", ["form", "header"])
+def test_an_htmx_answer_carries_the_token_it_came_with_which_posts_again(
+    strict_client, owner, setup, sent_in
+):
+    html = strict_client.get("/plan/").content.decode()
+    token = json.loads(re.search(r"data-hx-headers='([^']+)'", html).group(1))["X-CSRFToken"]
+    data, headers = {"status": "done"}, {"HTTP_HX_REQUEST": "true"}
+    if sent_in == "form":
+        data["csrfmiddlewaretoken"] = token
+    else:
+        headers["HTTP_X_CSRFTOKEN"] = token
+
+    answer = strict_client.post(check_off_url(setup), data, **headers).content.decode()
+
+    # The page's own token, not one masked anew: the item goes back into that page.
+    tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', answer))
+    assert tokens == {token}
+    again = strict_client.post(
+        check_off_url(setup), {"status": "learning", "csrfmiddlewaretoken": token}
+    )
+    assert again.status_code == 303
+    assert SkillProgress.objects.get(user=owner).status == "learning"
+
+
+def test_an_htmx_answer_to_a_post_with_an_unmasked_token_masks_one_anew(
+    strict_client, owner, setup
+):
+    strict_client.get("/plan/")
+    secret = strict_client.cookies["csrftoken"].value  # Django takes the secret itself too
+
+    answer = strict_client.post(
+        check_off_url(setup),
+        {"status": "done", "csrfmiddlewaretoken": secret},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+
+    tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', answer))
+    assert len(tokens) == 1 and secret not in answer
+    assert len(tokens.pop()) == 64
+
+
 @pytest.mark.parametrize("path", ["/", "/roles/", "/accounts/login/"])
 def test_it_answers_400_to_a_foreign_host(client, db, path):
     response = client.get(path, HTTP_HOST="evil.example")

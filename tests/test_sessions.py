@@ -102,6 +102,36 @@ def test_an_offer_is_only_taken_for_its_own_account(owner, other_user):
     assert people._take(owner.pk) is None  # taken, or rather dropped, by that read
 
 
+def test_decoded_session_data_is_kept_and_handed_out_as_copies(owner):
+    from config.sessions import SessionStore
+
+    store = SessionStore()
+    store[SESSION_KEY] = str(owner.pk)
+    store["theme"] = "dark"
+    data = store.encode(store._session)
+
+    first = SessionStore().decode(data)
+    first["theme"] = "light"  # a request changing its own session
+    again = SessionStore().decode(data)
+
+    assert again == {SESSION_KEY: str(owner.pk), "theme": "dark"}
+    assert again is not first
+
+
+def test_data_with_a_bad_signature_decodes_to_nothing_every_time(owner, caplog):
+    from config.sessions import SessionStore
+
+    store = SessionStore()
+    store[SESSION_KEY] = str(owner.pk)
+    data = store.encode(store._session)
+    forged = data[:-3] + ("aaa" if not data.endswith("aaa") else "bbb")
+
+    assert SessionStore().decode(data) == {SESSION_KEY: str(owner.pk)}
+    assert SessionStore().decode(forged) == {}
+    assert SessionStore().decode(forged) == {}
+    assert caplog.text.count("Session data corrupted") == 2
+
+
 def test_the_move_carries_live_sessions_over_with_their_accounts(owner):
     migration = importlib.import_module("tracker.migrations.0004_session")
     gone = UserFactory(username="gone")

@@ -21,8 +21,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CSRF_TOKEN_LENGTH, get_token
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -75,6 +76,20 @@ class _SkeletonRow:
 
     def __getattr__(self, name: str) -> object:
         return getattr(self._row, name)
+
+
+def token_posted(request: HttpRequest) -> str | None:
+    """The CSRF token a POST was let through with, as the page that sent it holds it.
+
+    An htmx answer swaps items into that page: their forms can carry the same token, which the
+    page shows already (its <body> sends it with every htmx request), instead of a token masked
+    anew for each answer. Read where Django's CSRF check reads it (the form field, then the
+    header); None unless it is a masked token, as pages hold them.
+    """
+    token = request.POST.get("csrfmiddlewaretoken", "") or request.META.get(
+        settings.CSRF_HEADER_NAME, ""
+    )
+    return token if len(token) == CSRF_TOKEN_LENGTH else None
 
 
 def item_context(

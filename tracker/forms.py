@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.http import QueryDict
 
 from careers.models import Region
 
@@ -22,13 +26,22 @@ class SignupForm(UserCreationForm):
         fields = ("username", "email")
 
 
-class SkillStatusForm(forms.Form):
-    status = forms.ChoiceField(choices=SkillStatus.choices)
+# A check-off posts one value, checked by a form field alone. Fields keep no state between
+# calls to clean(), so one serves every request, where a Form would copy its fields for each.
+SKILL_STATUS = forms.ChoiceField(choices=SkillStatus.choices)
+# The form posts the state it wants, never "toggle": a retried post changes nothing more.
+MILESTONE_DONE = forms.TypedChoiceField(
+    choices=[("1", "Done"), ("0", "Not done")], coerce="1".__eq__
+)
 
 
-class MilestoneDoneForm(forms.Form):
-    # The form posts the state it wants, never "toggle": a retried post changes nothing more.
-    done = forms.TypedChoiceField(choices=[("1", "Done"), ("0", "Not done")], coerce="1".__eq__)
+def posted(field: forms.Field, data: QueryDict, name: str) -> Any:
+    """The value posted as `name` (the last one, as a form reads it) cleaned by `field`; None if
+    it is missing or not valid."""
+    try:
+        return field.clean(data.get(name))
+    except ValidationError:
+        return None
 
 
 class WebURLField(forms.URLField):

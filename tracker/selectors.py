@@ -8,7 +8,7 @@ import textwrap
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any
 
@@ -117,18 +117,18 @@ class RoleStructure:
         id on every request."""
         return _array(self.skill_ids), _array(self.milestone_ids)
 
-    @cached_property
-    def counting_keys(self) -> frozenset[progress.ItemKey]:
-        """The items that count towards a stage (progress.Stage.counting_items): all that the
-        figures are made of."""
-        return frozenset(key for stage in self.stages.values() for key in stage.counting_keys)
+    def path(self, target: StageRef) -> PlanPath:
+        """The stages on the way to `target` and the items that count on them, worked out once
+        per target (the structure itself is kept per catalog version)."""
+        paths = self._paths
+        found = paths.get(target)
+        if found is None:
+            found = paths[target] = PlanPath.of(self, target)
+        return found
 
     @cached_property
-    def counting_id_arrays(self) -> tuple[str, str]:
-        """As `id_arrays`, for the items that count."""
-        keys = sorted(self.counting_keys)
-        skills = [i for kind, i in keys if kind == progress.SKILL]
-        return _array(skills), _array([i for kind, i in keys if kind == progress.MILESTONE])
+    def _paths(self) -> dict[StageRef, PlanPath]:
+        return {}
 
     def plan_stages(self, target: StageRef) -> list[progress.Stage]:
         """The stages a plan counts: those with items, and the target whatever it holds."""
@@ -145,6 +145,33 @@ class RoleStructure:
 
 def _array(ids: Iterable[int]) -> str:
     return "{" + ",".join(str(int(i)) for i in ids) + "}"
+
+
+@dataclass(frozen=True)
+class PlanPath:
+    """The stages on the way to a target and the items that count on them: all that the figures
+    a check-off's answer shows are made of (its stage's and the target's)."""
+
+    structure: RoleStructure
+    target: StageRef
+    stages: tuple[progress.Stage, ...]
+    counting_keys: frozenset[progress.ItemKey]
+    # Of the counting items, as RoleStructure.id_arrays.
+    id_arrays: tuple[str, str]
+
+    @cached_property
+    def stage_ids(self) -> frozenset[int]:
+        return frozenset(stage.id for stage in self.stages)
+
+    @classmethod
+    def of(cls, structure: RoleStructure, target: StageRef) -> PlanPath:
+        stages = structure.plan_stages(target)
+        on_path = progress.path_stage_ids(stages, target.id)
+        path = tuple(stage for stage in stages if stage.id in on_path)
+        keys = sorted(key for stage in path for key in stage.counting_keys)
+        skills = [i for kind, i in keys if kind == progress.SKILL]
+        milestones = [i for kind, i in keys if kind == progress.MILESTONE]
+        return cls(structure, target, path, frozenset(keys), (_array(skills), _array(milestones)))
 
 
 @dataclass
@@ -256,7 +283,7 @@ class Plan:
     stages: list[progress.Stage]
     rows: dict[progress.ItemKey, Row]
     # The items done, for a plan that holds only some of its rows (`checked_off_plan`): its
-    # figures still count every item. None: the rows are all there, and tell.
+    # figures still count every item of its stages. None: the rows are all there, and tell.
     done: frozenset[progress.ItemKey] | None = None
 
     @cached_property
@@ -294,7 +321,7 @@ class Plan:
     @cached_property
     def path_stage_ids(self) -> frozenset[int]:
         """The stages on the way to the target: known without the person's progress."""
-        return progress.path_stage_ids(self.stages, self.goal.target_stage_id)
+        return self.structure.path(self.goal.target_stage).stage_ids
 
     def _section(self, sp: progress.StageProgress) -> Section:
         return Section(
@@ -593,18 +620,14 @@ def lateral_progress_sql() -> str:
     the person's rows, so the cost follows the role's size whatever the values.
 
     Its parameters are named (`user`, `skill_ids`, `milestone_ids`), as `done_items_sql`'s
-    are, which a check-off's statement ends with (tracker.services). Dates come as microseconds
-    since 1970 (`lines_from_postgresql` turns them back into datetimes): Django reads each timestamp
-    PostgreSQL sends through a loader written in Python (for its time zone handling), several
-    times slower than an integer, and a plan's read has a date on nearly every line.
+    are, which a check-off's statement ends with (tracker.services).
     """
     qn = connection.ops.quote_name
     skills, milestones = SkillProgress._meta.db_table, MilestoneProgress._meta.db_table
-    skill_date = epoch_us_sql(
+    skill_date = (
         f"CASE p.status WHEN '{SkillStatus.DONE}' THEN p.completed_at "
         f"WHEN '{SkillStatus.LEARNING}' THEN p.started_at END"
     )
-    milestone_date = epoch_us_sql("m.completed_at")
     return textwrap.dedent(f"""\
         SELECT '{progress.SKILL}'::varchar, p.skill_id, p.status, p.note, p.evidence_url,
             {skill_date}
@@ -616,7 +639,7 @@ def lateral_progress_sql() -> str:
         ) AS p
         UNION ALL
         SELECT '{progress.MILESTONE}', m.milestone_id, m.note, m.note, m.evidence_url,
-            {milestone_date}
+            m.completed_at
         FROM unnest(%(milestone_ids)s::bigint[]) AS item(id)
         CROSS JOIN LATERAL (
             SELECT milestone_id, note, evidence_url, completed_at
@@ -625,39 +648,25 @@ def lateral_progress_sql() -> str:
         ) AS m""").strip()
 
 
-def epoch_us_sql(expression: str) -> str:
-    """SQL for the date `expression` as microseconds since 1970 (NULL stays NULL)."""
-    return f"(extract(epoch FROM {expression}) * 1000000)::bigint"
-
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def from_epoch_us(value: int | None) -> datetime | None:
-    return None if value is None else _EPOCH + timedelta(microseconds=value)
-
-
-def lines_from_postgresql(rows: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
-    """Lines of `lateral_progress_sql()` with their dates as datetimes again."""
-    return [(*row[:5], from_epoch_us(row[5])) for row in rows]
-
-
 def progress_lines(user_id: int, structure: RoleStructure) -> list[tuple[Any, ...]]:
     """The person's progress on the role's items: one line per item they have a row for."""
     if connection.vendor != "postgresql":
         return _progress(user_id, structure.skill_ids, structure.milestone_ids)
     with connection.cursor() as cursor:
         cursor.execute(lateral_progress_sql(), progress_line_params(user_id, structure))
-        return lines_from_postgresql(cursor.fetchall())
+        return cursor.fetchall()
 
 
-def progress_line_params(
-    user_id: int, structure: RoleStructure, *, counting_only: bool = False
-) -> dict[str, Any]:
-    """The parameters of `lateral_progress_sql()`, and of `done_items_sql()` (which needs only
-    the items that count)."""
-    arrays = structure.counting_id_arrays if counting_only else structure.id_arrays
-    return {"user": user_id, "skill_ids": arrays[0], "milestone_ids": arrays[1]}
+def progress_line_params(user_id: int, structure: RoleStructure) -> dict[str, Any]:
+    """The parameters of `lateral_progress_sql()`."""
+    skill_ids, milestone_ids = structure.id_arrays
+    return {"user": user_id, "skill_ids": skill_ids, "milestone_ids": milestone_ids}
+
+
+def path_params(user_id: int, path: PlanPath) -> dict[str, Any]:
+    """The parameters of `done_items_sql()` for the items that count on `path`."""
+    skill_ids, milestone_ids = path.id_arrays
+    return {"user": user_id, "skill_ids": skill_ids, "milestone_ids": milestone_ids}
 
 
 @dataclass(frozen=True)
@@ -686,24 +695,21 @@ def item_state(lines: Iterable[Sequence[Any]], key: progress.ItemKey) -> ItemSta
     return ItemState()
 
 
-def done_items(
-    lines: Iterable[Sequence[Any]], structure: RoleStructure
-) -> frozenset[progress.ItemKey]:
-    """The items that count (`RoleStructure.counting_keys`) that are done, from the person's
-    `progress_lines()`."""
+def done_items(lines: Iterable[Sequence[Any]], path: PlanPath) -> frozenset[progress.ItemKey]:
+    """The items that count on `path` that are done, from the person's `progress_lines()`."""
     done = frozenset(
         (line[0], line[1])
         for line in lines
         if (line[2] == DONE if line[0] == progress.SKILL else line[5] is not None)
     )
-    return done & structure.counting_keys
+    return done & path.counting_keys
 
 
 @functools.cache
 def done_items_sql() -> str:
-    """The role's items this person has done, for PostgreSQL: the ids of each kind as one array,
-    looked up item by item as `lateral_progress_sql` does (same parameters; only the items that
-    count are asked about: `progress_line_params(counting_only=True)`)."""
+    """Which of the given items this person has done, for PostgreSQL: the ids of each kind as
+    one array, looked up item by item as `lateral_progress_sql` does (same parameters, with the
+    ids of the items that count on a path: `path_params`)."""
     qn = connection.ops.quote_name
     skills, milestones = SkillProgress._meta.db_table, MilestoneProgress._meta.db_table
     return textwrap.dedent(f"""\
@@ -730,21 +736,18 @@ def done_items_sql() -> str:
 
 def checked_off_plan(
     goal: CurrentGoal,
-    structure: RoleStructure,
+    path: PlanPath,
     key: progress.ItemKey,
     state: ItemState,
     done: frozenset[progress.ItemKey],
 ) -> Plan:
     """The plan as a check-off's answer shows it: the row of the item just checked off, in
-    `state`, and the figures of every stage from `done`. It holds no other row."""
+    `state`, and the figures of the stages on the way to the target from `done`. It holds no
+    other row, and no stage off that way."""
+    structure = path.structure
     row = Row(structure.items[key], state.status, state.note, state.evidence_url, state.changed_at)
-    return Plan(
-        goal=goal,
-        structure=structure,
-        stages=structure.plan_stages(goal.target_stage),
-        rows={key: row},
-        done=done,
-    )
+    stages = list(path.stages)
+    return Plan(goal=goal, structure=structure, stages=stages, rows={key: row}, done=done)
 
 
 def load_plan(

@@ -28,7 +28,7 @@ from .models import (
     SkillStatus,
 )
 from .people import forget
-from .selectors import DONE, NOT_DONE, RoleStructure
+from .selectors import DONE, NOT_DONE, PlanPath
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -162,9 +162,9 @@ _milestone_state = CompiledRead(
 
 @dataclass(frozen=True)
 class CheckOff:
-    """What a check-off did, and when it was asked for (`progress_of`), where it leaves the
-    person: the item's state, and which of the role's items that count are done
-    (RoleStructure.counting_keys), the change included."""
+    """What a check-off did, and when it was asked for (`progress_on`), where it leaves the
+    person: the item's state, and which of the items that count on the way to the target are
+    done (selectors.PlanPath), the change included."""
 
     changed: bool
     item: selectors.ItemState | None = None
@@ -187,13 +187,13 @@ def check_off(
     key: progress.ItemKey,
     state: str,
     *,
-    progress_of: RoleStructure | None = None,
+    progress_on: PlanPath | None = None,
 ) -> CheckOff:
     """Put the item of `key` in `state`: a skill's status, or DONE / NOT_DONE for a milestone.
 
     The row, its ProgressEvent and the person's progress version change together or not at all,
-    and a state the item is in already changes nothing. With `progress_of` (the structure of the
-    role) the answer tells where that leaves the person on the role.
+    and a state the item is in already changes nothing. With `progress_on` (the way to the
+    person's target) the answer tells where that leaves the person on it.
 
     On PostgreSQL it is one statement (`_check_off_sql`), progress included; elsewhere, and if a
     row inserted at the same moment by another request got in its way, one transaction of a few
@@ -203,7 +203,7 @@ def check_off(
     if state not in _STATES[kind]:
         raise ValueError(f"Unknown {kind} state {state!r}")
     if connection.vendor == "postgresql":
-        result = _check_off_in_one_statement(user, key, state, progress_of)
+        result = _check_off_in_one_statement(user, key, state, progress_on)
         if result is not None:
             return result
     if kind == progress.SKILL:
@@ -212,10 +212,10 @@ def check_off(
         changed = _milestone_in_transaction(user.pk, item_id, state == DONE)
     if changed:
         forget(user)
-    if progress_of is None:
+    if progress_on is None:
         return CheckOff(changed)
-    lines = selectors.progress_lines(user.pk, progress_of)
-    done = selectors.done_items(lines, progress_of)
+    lines = selectors.progress_lines(user.pk, progress_on.structure)
+    done = selectors.done_items(lines, progress_on)
     return CheckOff(changed, selectors.item_state(lines, key), done)
 
 
@@ -231,7 +231,7 @@ def _check_off_in_one_statement(
     user: AbstractBaseUser,
     key: progress.ItemKey,
     state: str,
-    progress_of: RoleStructure | None,
+    progress_on: PlanPath | None,
 ) -> CheckOff | None:
     """The check-off as one statement, None when a row inserted by a request running at the same
     moment was in its way (the caller then runs it as a transaction of its own)."""
@@ -242,12 +242,12 @@ def _check_off_in_one_statement(
         "state": state,
         "now": timezone.now(),
     }
-    if progress_of is not None:
-        params |= selectors.progress_line_params(user.pk, progress_of, counting_only=True)
+    if progress_on is not None:
+        params |= selectors.path_params(user.pk, progress_on)
     # A single statement is atomic; inside a caller's transaction a failure must still roll it
     # back, as Django's own writes make sure.
     with transaction.mark_for_rollback_on_error(), connection.cursor() as cursor:
-        cursor.execute(_check_off_sql(kind, progress_of is not None), params)
+        cursor.execute(_check_off_sql(kind, progress_on is not None), params)
         existed, before, shown_at, note, evidence_url, *done = cursor.fetchone()
     if before is None and not existed and state != _UNTOUCHED[kind]:
         # Neither found nor inserted: another request inserted the row after this statement
@@ -256,21 +256,21 @@ def _check_off_in_one_statement(
     changed = before is not None
     if changed:
         forget(user)
-    if progress_of is None:
+    if progress_on is None:
         return CheckOff(changed)
     item = selectors.ItemState(
         # A milestone's row reads not started or done, as on the plan.
         state if kind == progress.SKILL or state == DONE else SkillStatus.NOT_STARTED,
         note,
         evidence_url,
-        selectors.from_epoch_us(shown_at),
+        shown_at,
     )
     # The read saw the tables as the statement found them: the item's own change is applied.
     skills, milestones = done
     keys = {(progress.SKILL, i) for i in skills} | {(progress.MILESTONE, i) for i in milestones}
     if state != DONE:
         keys.discard(key)
-    elif key in progress_of.counting_keys:
+    elif key in progress_on.counting_keys:
         keys.add(key)
     return CheckOff(changed, item, frozenset(keys))
 
@@ -291,10 +291,10 @@ def _check_off_sql(kind: progress.ItemKind, with_progress: bool) -> str:
     - Only when one of them changed something, `event` records the change and `bump` moves the
       person's progress version forward, so that pages kept for the old state go out of use.
     - It answers with one row: whether the row was there, what the item was in before (NULL:
-      nothing changed), the date the checklist shows for the item now (in microseconds since
-      1970, as selectors.lateral_progress_sql gives dates) and its note and evidence; with the
-      progress read, the ids of the role's items done (selectors.done_items_sql), as the
-      tables were when the statement began: the caller applies the item's own change.
+      nothing changed), the date the checklist shows for the item now, and its note and
+      evidence; with the progress read, the ids of the items done that count on the way to the
+      target (selectors.done_items_sql), as the tables were when the statement began: the
+      caller applies the item's own change.
     """
     qn = connection.ops.quote_name
     events, profiles = qn(ProgressEvent._meta.db_table), qn(Profile._meta.db_table)
@@ -359,8 +359,7 @@ def _check_off_sql(kind: progress.ItemKind, with_progress: bool) -> str:
             UPDATE {profiles} SET progress_version = progress_version + 1
             WHERE user_id = %(user)s::bigint AND EXISTS (SELECT FROM changed)
         )
-        SELECT EXISTS (SELECT FROM old), changed.before,
-            {selectors.epoch_us_sql(shown_now)},
+        SELECT EXISTS (SELECT FROM old), changed.before, {shown_now},
             COALESCE(old.note, ''), COALESCE(old.evidence_url, '')"""
     if with_progress:
         sql += """,

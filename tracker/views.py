@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from careers.models import Stage
 
 from . import checklist, page_cache, progress, selectors, services
-from .forms import MilestoneDoneForm, NoteForm, ProfileForm, SignupForm, SkillStatusForm
+from .forms import MILESTONE_DONE, SKILL_STATUS, NoteForm, ProfileForm, SignupForm, posted
 from .models import Profile
 
 PLAN_TEMPLATE = "tracker/plan.html"
@@ -244,9 +244,10 @@ def _check_off(
     # The answer shows where the change leaves the person, which the check-off reads as it
     # writes: the item's state and the items done, for the figures.
     key = row.item.key
-    result = services.check_off(request.user, key, state, progress_of=plan.structure)
+    path = plan.structure.path(plan.goal.target_stage)
+    result = services.check_off(request.user, key, state, progress_on=path)
     assert result.item is not None and result.done is not None
-    plan = selectors.checked_off_plan(plan.goal, plan.structure, key, result.item, result.done)
+    plan = selectors.checked_off_plan(plan.goal, path, key, result.item, result.done)
     return _after_change(request, plan, plan.rows[key], fresh=True)
 
 
@@ -263,8 +264,14 @@ def _after_change(
         if not fresh:
             plan = selectors.load_plan(request.user, plan.goal)
             row = plan.rows[row.item.key]
-        # Items on the dashboard come with a `next` and without the note link.
-        items = checklist.item_context(request, next_url=next_url, compact=next_url is not None)
+        # Items on the dashboard come with a `next` and without the note link; in the page the
+        # answer goes to, with the page's token.
+        items = checklist.item_context(
+            request,
+            next_url=next_url,
+            compact=next_url is not None,
+            token=checklist.token_posted(request),
+        )
         checklist.render_items([row], items, plan.structure.version)
         response = HttpResponse(checklist.checkoff_html(plan, row))
     else:
@@ -283,20 +290,19 @@ def _bad_request(message: str) -> HttpResponse:
 @require_POST
 def skill_status(request: HttpRequest, skill_id: int) -> HttpResponse:
     plan, row = _checkable(request, progress.SKILL, skill_id, with_progress=False)
-    form = SkillStatusForm(request.POST)
-    if not form.is_valid():
+    status = posted(SKILL_STATUS, request.POST, "status")
+    if status is None:
         return _bad_request("Unknown status.")
-    return _check_off(request, plan, row, form.cleaned_data["status"])
+    return _check_off(request, plan, row, status)
 
 
 @login_required
 @require_POST
 def milestone_done(request: HttpRequest, milestone_id: int) -> HttpResponse:
     plan, row = _checkable(request, progress.MILESTONE, milestone_id, with_progress=False)
-    form = MilestoneDoneForm(request.POST)
-    if not form.is_valid():
+    done = posted(MILESTONE_DONE, request.POST, "done")
+    if done is None:
         return _bad_request("Say done=1 or done=0.")
-    done = form.cleaned_data["done"]
     return _check_off(request, plan, row, selectors.DONE if done else selectors.NOT_DONE)
 
 

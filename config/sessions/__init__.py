@@ -8,7 +8,9 @@ instead of reading again. A session whose account column is empty (nobody signed
 Django's would.
 
 SESSION_ENGINE = "config.sessions" behaves as django.contrib.sessions.backends.db, and
-"config.sessions.cached_db" as Django's cached_db; only the model and the read differ.
+"config.sessions.cached_db" as Django's cached_db; only the model and the read differ, and a
+session's data, once its signature was checked, is kept decoded in the process: a session is
+read on every request, and the same data is checked again and again until it changes.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from django.contrib.sessions.backends import db
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from careers.cache import Recent
 from config.compiled import CompiledRead
 from tracker import people
 from tracker.models import Session
@@ -34,8 +37,25 @@ _session = CompiledRead(
 )
 
 
+# The session's data as stored (signed) -> what it decoded to, when that is a dict of plain
+# values only (str, int, ...), which a shallow copy hands out safely.
+_decoded = Recent(size=10_000)
+_PLAIN = (str, int, float, bool, type(None))
+
+
 class CompiledSessionRead:
     """Replaces the model and the read of Django's database session stores."""
+
+    def decode(self, session_data: str) -> dict[str, Any]:
+        """Django's decode (signature check included), once per process for the same data."""
+        known = _decoded.get(session_data)
+        if known is not None:
+            return dict(known)
+        data = super().decode(session_data)  # type: ignore[misc]
+        # An empty dict is what a bad signature gives too: never kept.
+        if data and all(isinstance(value, _PLAIN) for value in data.values()):
+            _decoded.put(session_data, dict(data))
+        return data
 
     session_key: Any
     _session_key: Any

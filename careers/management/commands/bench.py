@@ -20,9 +20,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
-from django.middleware.csrf import CSRF_ALLOWED_CHARS
 from django.test import Client
-from django.utils.crypto import get_random_string
 
 from benchmarks import database, report
 from benchmarks.dataset import (
@@ -33,7 +31,7 @@ from benchmarks.dataset import (
     violations,
 )
 from benchmarks.load import WRK, Gunicorn, fetch, lua_script, run_wrk
-from benchmarks.pages import BARE, PROXY_HEADERS, Page, login_session, pages
+from benchmarks.pages import BARE, PROXY_HEADERS, BrowserCsrf, Page, login_session, pages
 from benchmarks.timer import Timing, measure
 
 BENCH_SETTINGS = "config.bench_settings"
@@ -375,17 +373,20 @@ class Command(BaseCommand):
         after_round: Any = None,
     ) -> list[dict[str, Any]]:
         user = get_user_model().objects.get(username=LONG_HISTORY_USERNAME)
+        self.csrf = BrowserCsrf.new()
         self.pages = [
             page
-            for page in pages(options["role"], user)
+            for page in pages(options["role"], user, self.csrf)
             if not options["pages"] or page.name == BARE or page.name in options["pages"]
         ]
         self.user = user
         anonymous = Client()
         signed_in = Client()
         signed_in.cookies[settings.SESSION_COOKIE_NAME] = login_session(user)
-        # As a browser holds them after logging in: the session and the signed-in hint.
+        # As a browser holds them after logging in: the session, the signed-in hint and the
+        # CSRF cookie (the check-offs send the page's token with it).
         signed_in.cookies[settings.SIGNED_IN_COOKIE_NAME] = "1"
+        signed_in.cookies[settings.CSRF_COOKIE_NAME] = self.csrf.cookie
         # Rounds go through every page in turn, so that a spell of other work on the machine
         # falls on different pages each time; each page keeps its least disturbed round (the
         # lowest median), and the JSON lists every round's median, p95 and CPU median (growth
@@ -442,7 +443,7 @@ class Command(BaseCommand):
         self.gunicorn_log = database.RESULTS_DIR / f"gunicorn-{connection.vendor}-{stamp}.log"
         server = Gunicorn(env=env, workers=options["workers"], log_path=self.gunicorn_log)
         session = login_session(self.user)
-        csrf = get_random_string(32, CSRF_ALLOWED_CHARS)
+        csrf = self.csrf.cookie
         scripts: list[Path] = []
         if shutil.which(WRK) is None:
             self.stderr.write("wrk is not installed (apt-get install wrk): no load run.")
@@ -532,8 +533,8 @@ class Command(BaseCommand):
             cookies.append(f"{settings.SIGNED_IN_COOKIE_NAME}=1")
             cookies.append(f"{settings.CSRF_COOKIE_NAME}={csrf}")
         if page.checkoff:
-            # A token pair as the browser holds it: the cookie and the header must match.
-            headers["X-CSRFToken"] = csrf
+            # As the browser posts it: the page's token (in page.headers) with the cookie, from
+            # the page of this origin.
             headers["Origin"] = origin
             headers["Referer"] = f"{origin}/plan/"
         if cookies:

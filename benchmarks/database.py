@@ -1,7 +1,7 @@
 """The benchmark's own database, kept apart from the developer's.
 
 `config.bench_settings` calls `bench_database()` on the database that DATABASE_URL names, so
-every process of a run (the command, its growth child, the gunicorn workers) lands on the same
+every process of a run (the command, its timing workers, the gunicorn workers) lands on the same
 separate database just by using those settings: on SQLite a file under bench-results/, on
 PostgreSQL a database on the same server whose name gets a `_bench` suffix.
 """
@@ -20,7 +20,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, connection
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-RESULTS_DIR = BASE_DIR / "bench-results"
+# Results, and the SQLite data sets; another folder with PATHWISE_BENCH_DIR (the tests' run).
+RESULTS_DIR = Path(os.environ.get("PATHWISE_BENCH_DIR") or BASE_DIR / "bench-results")
 
 # A second data set (the small one of --growth) lives beside the main one, never in it.
 VARIANT_ENV = "PATHWISE_BENCH_VARIANT"
@@ -186,7 +187,3 @@ def server_version() -> str:
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         return f"PostgreSQL {cursor.fetchone()[0]}"
-
-
-def variant() -> str:
-    return os.environ.get(VARIANT_ENV, "")

@@ -171,21 +171,15 @@ def growth_rows(growth: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
 
 
 def growth_lines(growth: dict[str, Any]) -> list[str]:
-    """Under the growth table: what its growth columns are, which the ms columns are not."""
+    """Under the growth table: what its growth columns are."""
     small, large = growth["small_scale"], growth["large_scale"]
-    lines = [
-        f"growth: median over rounds of (round k at scale {large:g}) / (round k at scale "
-        f"{small:g}), minus 1, for the median, p95 and CPU time alike; the ms columns are each "
-        "scale's best round."
+    blocks = max((p["large"].get("blocks") or 0 for p in growth["pages"]), default=0)
+    return [
+        f"growth: each page in {blocks} pairs of blocks of {growth['block']} requests, one block "
+        f"on each data set in turn, each set served by a process of its own; median and CPU: the "
+        f"median over pairs of (block at scale {large:g}) / (block at scale {small:g}), minus 1; "
+        "p95: of all blocks of each set. The ms columns are of all blocks of each set."
     ]
-    unpaired = [
-        p["name"]
-        for p in growth["pages"]
-        if p["median_growth"] is not None and p["growth_from"]["median"] != "paired rounds"
-    ]
-    if unpaired:
-        lines.append(f"No round paired for {', '.join(unpaired)}: best round over best round.")
-    return lines
 
 
 def target_checks(results: list[dict[str, Any]], growth: dict[str, Any] | None) -> list[str]:

@@ -4,7 +4,7 @@ three differences, so the benchmark never touches the developer's data.
 - DATABASES: a separate database derived from DATABASE_URL (see benchmarks.database).
 - ROOT_URLCONF: the app's URLs plus the bare view the pages are compared with.
 - The cache key prefix: a shared Redis must not serve benchmark pages to the real app, nor keep
-  pages of an earlier data set; the command gives each run its own prefix.
+  pages of an earlier data set; the command gives each run its own prefix, and each data set.
 """
 
 import os
@@ -17,4 +17,10 @@ DATABASES["default"] = bench_database(DATABASES["default"], os.environ.get(VARIA
 
 ROOT_URLCONF = "config.bench_urls"
 
-CACHES["default"]["KEY_PREFIX"] = "pathwise-bench-" + os.environ.get("PATHWISE_BENCH_RUN", "0")
+# Each data set its own too: the two of --growth are served side by side.
+_variant = os.environ.get(VARIANT_ENV, "")
+CACHES["default"]["KEY_PREFIX"] = (
+    "pathwise-bench-"
+    + os.environ.get("PATHWISE_BENCH_RUN", "0")
+    + (f"-{_variant}" if _variant else "")
+)

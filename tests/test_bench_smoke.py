@@ -1,5 +1,6 @@
 """The benchmark's pieces at a tiny scale: generator, in-process timer, wrk plumbing, and the
-bookkeeping of the comparisons (bare runs beside each page, paired growth).
+bookkeeping of the comparisons (bare runs beside each page, growth from blocks taken in turn),
+and one whole run of the command on tiny data sets.
 
 Nothing here starts gunicorn or wrk; `make bench` is the real run.
 """
@@ -7,7 +8,10 @@ Nothing here starts gunicorn or wrk; `make bench` is the real run.
 from __future__ import annotations
 
 import io
-import statistics
+import json
+import os
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -16,7 +20,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, F
 from django.test import Client
 
-from benchmarks import report
+from benchmarks import growth, report
 from benchmarks.database import bench_database
 from benchmarks.dataset import LONG_HISTORY_USERNAME, Sizes, count_rows, generate, violations
 from benchmarks.load import lua_script, parse_wrk
@@ -235,58 +239,93 @@ def test_each_page_is_compared_with_the_bare_runs_beside_it(monkeypatch, tmp_pat
     assert "b (after), c (before)" in lines[1]
 
 
-def test_growth_pairs_each_round_with_the_same_round_on_the_smaller_set(tiny, settings):
-    settings.ROOT_URLCONF = "config.bench_urls"
-    options: dict[str, Any] = {
-        "role": "not-in-this-catalog",
-        "pages": ["/plan/"],
-        "rounds": 2,
-        "requests": 3,
-        "warmup": 0,
-        "scale": 1.0,
+def blocks(*medians: float, queries: int = 1) -> growth.Blocks:
+    side = growth.Blocks()
+    for m in medians:
+        side.add({"status": "ok", "queries": queries, "samples_ms": [m] * 3, "cpu_ms": [m / 2] * 3})
+    return side
+
+
+def test_growth_is_the_median_over_pairs_of_blocks():
+    # The machine slows down half way: each pair sees it alike, a pooled median would not.
+    row = growth.growth_row("p", blocks(1.1, 1.1, 2.2, 2.2, 2.4), blocks(1.0, 1.0, 2.0, 2.0, 2.0))
+
+    assert row["block_ratios"] == [1.1, 1.1, 1.1, 1.1, 1.2]
+    assert row["median_growth"] == pytest.approx(0.1)
+    assert row["cpu_growth"] == pytest.approx(0.1)
+    assert row["large"]["median_ms"] == 2.2 and row["small"]["median_ms"] == 2.0
+    assert row["large"]["blocks"] == 5 and row["large"]["requests"] == 15
+    assert row["p95_growth"] == pytest.approx(2.4 / 2.0 - 1)
+    header, rows = report.growth_rows({"small_scale": 0.1, "large_scale": 1, "pages": [row]})
+    assert rows[0][0] == "p" and rows[0][-1] == "ok" and len(rows[0]) == len(header)
+
+
+def test_growth_of_a_page_that_failed_on_either_side_is_not_given():
+    failed = growth.Blocks()
+    failed.add({"status": "HTTP 500", "queries": None, "samples_ms": [], "cpu_ms": []})
+
+    row = growth.growth_row("p", blocks(1.0), failed)
+
+    assert row["median_growth"] is None and row["status"] == "HTTP 500"
+
+
+def test_the_blocks_are_taken_in_turn_the_first_of_a_pair_alternating():
+    asked: list[tuple[str, dict[str, Any]]] = []
+
+    class Worker:
+        def __init__(self, label: str) -> None:
+            self.label = label
+
+        def ask(self, request: dict[str, Any]) -> dict[str, Any]:
+            asked.append((self.label, request))
+            return {"status": "ok", "queries": 2, "samples_ms": [1.0], "cpu_ms": [1.0]}
+
+    rows = growth.interleave(
+        Worker("large"), Worker("small"), ["a", "b"], requests=3 * growth.BLOCK, warmup=7
+    )
+
+    order = ["large", "small", "small", "large", "large", "small"]
+    assert [label for label, _ in asked[:6]] == order
+    assert [r["page"] for _, r in asked] == ["a"] * 6 + ["b"] * 6
+    assert [r["warmup"] for _, r in asked[:6]] == [7, 7, 0, 0, 0, 0]
+    assert [r["first"] for _, r in asked[:6]] == [True, True, False, False, False, False]
+    assert [row["name"] for row in rows] == ["a", "b"]
+    assert rows[0]["median_growth"] == 0
+
+
+def test_make_bench_with_growth_runs_end_to_end(tmp_path):
+    """The command itself, in process only, on two tiny SQLite data sets of its own (in a
+    folder of the test's), with its two timing workers."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE")
     }
-    command = bench.Command(stdout=io.StringIO())
-    command.verbosity = 0
-    command.small_rounds = []
+    env["PATHWISE_BENCH_DIR"] = str(tmp_path)
+    output = tmp_path / "run.json"
+    command = [sys.executable, "manage.py", "bench", "--scale=0.002", "--in-process-only"]
+    command += ["--growth", "--rounds=1", "--requests=40", "--warmup=2", f"--output={output}"]
+    command += ["--page=/plan/", "--page=check-off (htmx)"]
 
-    def small_round(options: dict[str, Any], round_number: int) -> None:
-        # As the growth subprocess writes it: one round, its own JSON (same data set here).
-        small = bench.Command(stdout=io.StringIO())
-        small.verbosity = 0
-        pages = small._in_process(options | {"rounds": 1}, {})
-        command.small_rounds.append({"pages": pages, "dataset": {"scale": 0.1}})
+    done = subprocess.run(
+        command, cwd=django_settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=600
+    )
 
-    results = command._in_process(options, {}, small_round)
-    assert [r["name"] for r in results] == [BARE, "/plan/"]
-    for r in results:
-        for key in bench.ROUND_FIGURES:
-            assert len(r["in_process"][key]) == 2, key
-    growth = command._growth(options, results)
-    assert growth["small_scale"] == 0.1
-    for row in growth["pages"]:
-        for figure, key in (("median", "round_medians_ms"), ("p95", "round_p95_ms")):
-            large, small = row["large"][key], row["small"][key]
-            ratios = row["paired_ratios"][figure]
-            assert ratios == [round(a / b, 4) for a, b in zip(large, small, strict=True)]
-            assert row["growth_from"][figure] == "paired rounds"
-            assert row[f"{figure}_growth"] == statistics.median(ratios) - 1
-        assert row["cpu_growth"] == statistics.median(row["paired_ratios"]["cpu"]) - 1
-    header, rows = report.growth_rows(growth)
-    assert len(rows) == 2 and len(rows[0]) == len(header)
-    assert report.growth_lines(growth)[0].startswith("growth: median over rounds of (round k")
-
-
-def test_growth_pairs_what_exists_and_else_divides_the_best_rounds():
-    large = {"round_medians_ms": [2.0, 3.0, None], "median_ms": 2.0, "p95_ms": 4.0}
-    small = {"round_medians_ms": [1.0, None, 1.0, 1.5], "median_ms": 1.0, "p95_ms": 2.5}
-    growth = bench._paired_growth(large, small)
-    assert growth["paired_ratios"]["median"] == [2.0, None, None, None]
-    assert growth["median_growth"] == 1.0
-    # No p95 rounds on either side: the best rounds, as before pairing.
-    assert growth["paired_ratios"]["p95"] == []
-    assert growth["growth_from"]["p95"] == "best rounds"
-    assert growth["p95_growth"] == pytest.approx(0.6)
-    assert growth["cpu_growth"] is None
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = json.loads(output.read_text())
+    assert out["version"] == 3
+    rows = {row["name"]: row for row in out["growth"]["pages"]}
+    assert set(rows) == {BARE, "/plan/", "check-off (htmx)"}
+    for row in rows.values():
+        assert row["large"]["status"] == row["small"]["status"] == "ok", row
+        assert row["large"]["blocks"] == 2 and row["large"]["requests"] == 40
+        assert len(row["block_ratios"]) == 2 and row["median_growth"] is not None
+    assert (
+        rows["check-off (htmx)"]["large"]["queries"] == rows["check-off (htmx)"]["small"]["queries"]
+    )
+    assert out["growth"]["small_dataset"]["sizes"]["people"] == 5
+    assert (tmp_path / "bench.sqlite3").exists() and (tmp_path / "bench-small.sqlite3").exists()
+    assert "In-process server time as the data set grows tenfold" in done.stdout
 
 
 def test_a_bare_run_beside_a_page_never_outlasts_the_page():

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import secrets
 import shutil
-import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
-from itertools import zip_longest
+from itertools import count
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from benchmarks.dataset import (
     generate,
     violations,
 )
+from benchmarks.growth import BLOCK, TimingWorker, WorkerError, interleave
 from benchmarks.load import WRK, Gunicorn, fetch, lua_script, run_wrk
 from benchmarks.pages import BARE, PROXY_HEADERS, BrowserCsrf, Page, login_session, pages
 from benchmarks.timer import Timing, measure
@@ -39,19 +41,12 @@ MANAGE_PY = database.BASE_DIR / "manage.py"
 SMALL_VARIANT = "small"
 # Shortest run of the bare view between two pages under load; a quarter of --duration if longer.
 BESIDE_MIN_SECONDS = 5.0
-# What each in-process round keeps for the JSON, and for pairing each round on the larger data
-# set with the same round on the smaller one: the key per round, the figure of a Timing.
+# What each in-process round keeps for the JSON: the key per round, the figure of a Timing.
 ROUND_FIGURES = {
     "round_medians_ms": "median_ms",
     "round_p95_ms": "p95_ms",
     "round_cpu_medians_ms": "cpu_median_ms",
 }
-# Growth figure, the per-round figures it pairs, the best-round figure it falls back on.
-GROWTH_FIGURES = (
-    ("median_growth", "round_medians_ms", "median_ms"),
-    ("p95_growth", "round_p95_ms", "p95_ms"),
-    ("cpu_growth", "round_cpu_medians_ms", "cpu_median_ms"),
-)
 
 
 class Command(BaseCommand):
@@ -68,9 +63,9 @@ class Command(BaseCommand):
     process with django.test.Client beside the bare view, serve the app with gunicorn (sync
     workers, DEBUG off, behind a pretend TLS proxy) and drive each page with wrk, with a
     shorter run of the bare view after each page to compare it with; print one table and write
-    the figures as JSON under bench-results/. --growth repeats the in-process timings on a data
-    set a tenth the size (bench-small.sqlite3 / "_bench_small"), round by round in turn with
-    the larger one, and pairs each round with its counterpart.
+    the figures as JSON under bench-results/. --growth times the pages again on this data set
+    and on one a tenth the size (bench-small.sqlite3 / "_bench_small"), each served by a
+    process of its own, in blocks of a few requests taken in turn (benchmarks/growth.py).
     """
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -110,9 +105,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--growth",
             action="store_true",
-            help="Also time the pages on a data set a tenth the size, to show growth (the "
-            "median over rounds of each round's ratio to the same round on the smaller set).",
+            help="Also time the pages on a data set a tenth the size, to show growth: both "
+            "data sets in blocks of requests in turn, growth the median over pairs of blocks.",
         )
+        # One data set's side of --growth (benchmarks.growth): requests on stdin, answers on
+        # stdout, as JSON lines.
+        parser.add_argument("--timing-worker", action="store_true", help=argparse.SUPPRESS)
         parser.add_argument(
             "--in-process-only",
             action="store_true",
@@ -163,9 +161,11 @@ class Command(BaseCommand):
             return
         if options["requests"] < 1 or options["scale"] <= 0:
             raise CommandError("--requests and --scale must be positive.")
+        if options["timing_worker"]:
+            self._serve_timings(options)
+            return
         self.verbosity = options["verbosity"]
         started = datetime.now(UTC)
-        variant = database.variant()
         self.say(f"Benchmark database: {database.describe()}")
         load_at_start = os.getloadavg()
         if load_at_start[0] > (os.cpu_count() or 1) / 2:
@@ -175,20 +175,16 @@ class Command(BaseCommand):
             )
 
         dataset = self._dataset(options)
-        # With --growth, each in-process round on this data set is followed by the same round
-        # on the one a tenth the size, so that both see the machine alike (its speed drifts).
-        self.small_rounds: list[dict[str, Any]] = []
-        after_round = self._small_round if options["growth"] and not variant else None
-        results = self._in_process(options, dataset, after_round)
-        growth = self._growth(options, results) if after_round else None
+        results = self._in_process(options, dataset)
+        growth = self._growth(options) if options["growth"] else None
         self.gunicorn_log: Path | None = None
         if not options["in_process_only"]:
             self._load(options, results)
         _ratios(results)
 
         out = {
-            # 2: throughput ratios against the bare runs beside each page, paired growth.
-            "version": 2,
+            # 3: growth from blocks taken in turn on the two data sets (benchmarks.growth).
+            "version": 3,
             "started_at": started.isoformat(),
             "finished_at": datetime.now(UTC).isoformat(),
             "database": {
@@ -219,11 +215,7 @@ class Command(BaseCommand):
         )
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(out, indent=2) + "\n")
-        if variant:
-            # A growth run: its figures go to the parent, which prints them beside its own.
-            self.say(f"Figures for the growth table written to {path}")
-        else:
-            self._print(options, out, path)
+        self._print(options, out, path)
         if options["drop"]:
             database.drop()
             self.say(f"Dropped {database.describe()}")
@@ -279,7 +271,7 @@ class Command(BaseCommand):
 
     # --- data set --------------------------------------------------------------------------
 
-    def _dataset(self, options: dict[str, Any]) -> dict[str, Any]:
+    def _dataset(self, options: dict[str, Any], *, static: bool = True) -> dict[str, Any]:
         sizes = Sizes.for_scale(options["scale"])
         wanted = {"sizes": sizes.as_dict(), "seed": options["seed"], "role": options["role"]}
         meta = None
@@ -304,8 +296,10 @@ class Command(BaseCommand):
             meta["reused"] = False
         else:
             meta["reused"] = True
-        # Pages are served with DEBUG off, which needs the static files manifest.
-        call_command("collectstatic", interactive=False, verbosity=0)
+        # Pages are served with DEBUG off, which needs the static files manifest (a timing
+        # worker's parent has collected them already: two at once would trip over each other).
+        if static:
+            call_command("collectstatic", interactive=False, verbosity=0)
         user = get_user_model().objects.get(username=LONG_HISTORY_USERNAME)
         meta["counts"] = count_rows(user.pk)
         if self.verbosity:
@@ -366,12 +360,9 @@ class Command(BaseCommand):
 
     # --- in process --------------------------------------------------------------------------
 
-    def _in_process(
-        self,
-        options: dict[str, Any],
-        dataset: dict[str, Any],
-        after_round: Any = None,
-    ) -> list[dict[str, Any]]:
+    def _clients(self, options: dict[str, Any]) -> tuple[Client, Client]:
+        """The pages to time (self.pages) and the clients to time them with: an anonymous
+        visitor, and the long-history person signed in."""
         user = get_user_model().objects.get(username=LONG_HISTORY_USERNAME)
         self.csrf = BrowserCsrf.new()
         self.pages = [
@@ -387,6 +378,10 @@ class Command(BaseCommand):
         # CSRF cookie (the check-offs send the page's token with it).
         signed_in.cookies[settings.SIGNED_IN_COOKIE_NAME] = "1"
         signed_in.cookies[settings.CSRF_COOKIE_NAME] = self.csrf.cookie
+        return anonymous, signed_in
+
+    def _in_process(self, options: dict[str, Any], dataset: dict[str, Any]) -> list[dict[str, Any]]:
+        anonymous, signed_in = self._clients(options)
         # Rounds go through every page in turn, so that a spell of other work on the machine
         # falls on different pages each time; each page keeps its least disturbed round (the
         # lowest median), and the JSON lists every round's median, p95 and CPU median (growth
@@ -417,8 +412,6 @@ class Command(BaseCommand):
                 kept = best.get(page.name)
                 if kept is None or not kept.ok or (timing.ok and timing.median_ms < kept.median_ms):
                     best[page.name] = timing
-            if after_round is not None:
-                after_round(options, round_number)
         results = []
         for page in self.pages:
             results.append(
@@ -603,109 +596,111 @@ class Command(BaseCommand):
 
     # --- growth ------------------------------------------------------------------------------
 
-    def _small_round(self, options: dict[str, Any], round_number: int) -> None:
-        """One in-process round on the data set a tenth the size, in a process of its own
-        (generated by the first one, reused by the others)."""
+    def _growth(self, options: dict[str, Any]) -> dict[str, Any]:
+        """Each page on this data set and on one a tenth the size, in blocks taken in turn."""
         small_scale = options["scale"] / 10
-        output = database.RESULTS_DIR / f"growth-{os.getpid()}-{round_number}.json"
-        child = {
-            **options,
-            "scale": small_scale,
-            "in_process_only": True,
-            "growth": False,
-            "rounds": 1,
-            "reuse": options["reuse"] or round_number > 1,
-            "output": output,
-        }
-        env = dict(os.environ, **{database.VARIANT_ENV: SMALL_VARIANT})
-        self.say(f"Growth, round {round_number}: the same pages at scale {small_scale:g}")
-        completed = subprocess.run(
-            [sys.executable, str(MANAGE_PY), "bench", *_cli_args(child)],
-            env=env,
-            cwd=database.BASE_DIR,
-            check=False,
-        )
-        if completed.returncode != 0 or not output.exists():
-            raise CommandError(f"The growth run at scale {small_scale:g} failed.")
-        self.small_rounds.append(json.loads(output.read_text()))
-        output.unlink()
-
-    def _growth(self, options: dict[str, Any], results: list[dict[str, Any]]) -> dict[str, Any]:
-        small_scale = options["scale"] / 10
-        # Each page's least disturbed round, as on the larger data set.
-        small_pages: dict[str, dict[str, Any]] = {}
-        for small_round in self.small_rounds:
-            for page in small_round["pages"]:
-                timing, kept = page["in_process"], small_pages.get(page["name"])
-                if (
-                    kept is None
-                    or kept["status"] != "ok"
-                    or (timing["status"] == "ok" and timing["median_ms"] < kept["median_ms"])
-                ):
-                    small_pages[page["name"]] = timing
-        # Round k of the smaller set ran right after round k of the larger one: its figures
-        # stay in that order, None where the page was not measured ok in that round.
-        for name, timing in small_pages.items():
-            for key, figure in ROUND_FIGURES.items():
-                timing[key] = [_round_figure(r, name, figure) for r in self.small_rounds]
-        small = self.small_rounds[-1]
-        rows = []
-        for r in results:
-            large_timing = r["in_process"]
-            small_timing = small_pages.get(r["name"])
-            row: dict[str, Any] = {"name": r["name"], "small": small_timing, "large": large_timing}
-            both_ok = small_timing and small_timing["status"] == large_timing["status"] == "ok"
-            if both_ok:
-                row |= _paired_growth(large_timing, small_timing)
-            else:
-                row["median_growth"] = row["p95_growth"] = row["cpu_growth"] = None
-                row["status"] = large_timing["status"]
-            rows.append(row)
+        names = [page.name for page in self.pages if not page.missing]
+        workers: list[TimingWorker] = []
+        try:
+            # First the smaller data set, made if it is not there yet, by a worker that is then
+            # let go: a process that has just generated a data set has that work in its heap,
+            # and times a page more slowly than one that found its data set ready.
+            self.say(f"Growth: the data set at scale {small_scale:g}")
+            workers.append(self._timing_worker(options, "smaller", small_scale, SMALL_VARIANT))
+            workers[0].answer()
+            workers.pop().stop()
+            for label, scale, variant in (
+                ("larger", options["scale"], ""),
+                ("smaller", small_scale, SMALL_VARIANT),
+            ):
+                workers.append(self._timing_worker(options, label, scale, variant))
+            large, small = workers
+            ready = {worker.label: worker.answer() for worker in workers}
+            rows = interleave(
+                large,
+                small,
+                names,
+                requests=options["requests"],
+                warmup=options["warmup"],
+                say=self.say,
+            )
+        except WorkerError as exc:
+            raise CommandError(f"The growth run failed: {exc}") from exc
+        finally:
+            for worker in workers:
+                worker.stop()
         return {
             "small_scale": small_scale,
             "large_scale": options["scale"],
-            "method": f"median over rounds of (round k at scale {options['scale']:g}) / "
-            f"(round k at scale {small_scale:g}), minus 1",
-            "small_dataset": small["dataset"],
+            "method": f"median over pairs of blocks of {BLOCK} requests, one on each data set "
+            "in turn, of (block at the larger scale) / (block at the smaller), minus 1",
+            "block": BLOCK,
+            "small_dataset": ready["smaller"]["dataset"],
             "pages": rows,
         }
 
+    def _timing_worker(
+        self, options: dict[str, Any], label: str, scale: float, variant: str
+    ) -> TimingWorker:
+        child = {
+            **options,
+            "scale": scale,
+            "reuse": True,
+            "growth": False,
+            "in_process_only": True,
+            "timing_worker": True,
+            "verbosity": 0,
+            "output": None,
+        }
+        env = dict(os.environ, **{database.VARIANT_ENV: variant})
+        command = [sys.executable, str(MANAGE_PY), "bench", *_cli_args(child)]
+        return TimingWorker(label, command, env, str(database.BASE_DIR))
 
-def _round_figure(small_round: dict[str, Any], name: str, figure: str) -> float | None:
-    """A page's figure in one round on the smaller data set, if it was measured ok."""
-    for page in small_round["pages"]:
-        if page["name"] == name and page["in_process"]["status"] == "ok":
-            return page["in_process"][figure]
-    return None
-
-
-def _paired_growth(large: dict[str, Any], small: dict[str, Any]) -> dict[str, Any]:
-    """Growth as the median over rounds of (round k, larger set) / (round k, smaller set) - 1.
-
-    The two halves of a pair ran at most one round apart, while a page's best rounds on the two
-    sets may be several rounds apart (minutes at scale 1), long enough for the machine's drift
-    to outweigh the page's own growth.
-    Rounds missing on either side are left out; when none pair, the best rounds are divided.
-    """
-    out: dict[str, Any] = {"paired_ratios": {}, "growth_from": {}}
-    for growth_key, rounds_key, best_key in GROWTH_FIGURES:
-        figure = growth_key.removesuffix("_growth")
-        ratios = [
-            round(a / b, 4) if a is not None and b else None
-            for a, b in zip_longest(large.get(rounds_key) or [], small.get(rounds_key) or [])
-        ]
-        paired = [ratio for ratio in ratios if ratio is not None]
-        out["paired_ratios"][figure] = ratios
-        if paired:
-            out[growth_key] = statistics.median(paired) - 1
-            out["growth_from"][figure] = "paired rounds"
-        elif large.get(best_key) is not None and small.get(best_key):
-            out[growth_key] = large[best_key] / small[best_key] - 1
-            out["growth_from"][figure] = "best rounds"
-        else:
-            out[growth_key] = None
-            out["growth_from"][figure] = None
-    return out
+    def _serve_timings(self, options: dict[str, Any]) -> None:
+        """One data set's side of --growth: answers the parent's requests for blocks of timed
+        requests (benchmarks.growth), on stdout, one JSON line each."""
+        # Only answers go to the real stdout: whatever else is printed lands on stderr.
+        answers = os.fdopen(os.dup(sys.stdout.fileno()), "w", buffering=1)
+        os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+        self.verbosity = 0
+        try:
+            dataset = self._dataset(options, static=False)
+            anonymous, signed_in = self._clients(options)
+        except Exception as exc:  # told to the parent, which stops the run
+            answers.write(json.dumps({"error": f"{type(exc).__name__}: {exc}"}) + "\n")
+            return
+        by_name = {page.name: page for page in self.pages}
+        counters: dict[str, Iterator[int]] = {}
+        answers.write(json.dumps({"ready": True, "dataset": dataset}, default=str) + "\n")
+        for line in sys.stdin:
+            ask = json.loads(line)
+            if ask.get("quit"):
+                break
+            page = by_name.get(ask["page"])
+            if page is None:
+                answers.write(json.dumps({"error": f"no page {ask['page']!r}"}) + "\n")
+                continue
+            if ask.get("first") or page.name not in counters:
+                # Requests go on from block to block: the check-offs keep changing items.
+                counters[page.name] = count()
+                if page.checkoff:
+                    page.checkoff.reset()
+            calls = counters[page.name]
+            timing = measure(
+                page.name,
+                signed_in if page.signed_in else anonymous,
+                lambda _i, page=page, calls=calls: page.request(next(calls)),
+                requests=ask["requests"],
+                warmup=ask["warmup"],
+                expect=page.expect,
+            )
+            answer = {
+                "status": timing.status,
+                "queries": timing.queries,
+                "samples_ms": timing.samples_ms,
+                "cpu_ms": timing.cpu_ms,
+            }
+            answers.write(json.dumps(answer) + "\n")
 
 
 def _beside_seconds(duration: float) -> float:
@@ -768,7 +763,7 @@ def _cli_args(options: dict[str, Any]) -> list[str]:
         f"--seed={options['seed']}",
         f"--verbosity={options['verbosity']}",
     ]
-    for flag in ("reuse", "growth", "in_process_only", "drop"):
+    for flag in ("reuse", "growth", "in_process_only", "drop", "timing_worker"):
         if options[flag]:
             args.append("--" + flag.replace("_", "-"))
     args += [f"--page={name}" for name in options.get("pages") or []]

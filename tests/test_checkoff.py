@@ -486,7 +486,7 @@ def test_a_check_off_as_a_transaction_retries_a_lost_insert_race_as_a_no_op(
     else:
         lookup, write = "_milestone_state", services._milestone_in_transaction
         args = (owner.pk, setup.milestones["portfolio"].pk, True)
-    assert write(*args) is True
+    assert write(*args)[0] is True
     real_lookup = getattr(services, lookup)
     calls = {"n": 0}
 
@@ -496,7 +496,7 @@ def test_a_check_off_as_a_transaction_retries_a_lost_insert_race_as_a_no_op(
 
     monkeypatch.setattr(services, lookup, lookup_misses_once)
 
-    assert write(*args) is False
+    assert write(*args)[0] is False
 
     assert calls["n"] == 2
     model = SkillProgress if kind == "skill" else MilestoneProgress

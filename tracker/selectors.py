@@ -156,8 +156,14 @@ class PlanPath:
     target: StageRef
     stages: tuple[progress.Stage, ...]
     counting_keys: frozenset[progress.ItemKey]
-    # Of the counting items, as RoleStructure.id_arrays.
-    id_arrays: tuple[str, str]
+    # The ids of the counting items of each kind.
+    skill_ids: tuple[int, ...]
+    milestone_ids: tuple[int, ...]
+
+    @cached_property
+    def id_arrays(self) -> tuple[str, str]:
+        """As RoleStructure.id_arrays."""
+        return _array(self.skill_ids), _array(self.milestone_ids)
 
     @cached_property
     def stage_ids(self) -> frozenset[int]:
@@ -169,9 +175,9 @@ class PlanPath:
         on_path = progress.path_stage_ids(stages, target.id)
         path = tuple(stage for stage in stages if stage.id in on_path)
         keys = sorted(key for stage in path for key in stage.counting_keys)
-        skills = [i for kind, i in keys if kind == progress.SKILL]
-        milestones = [i for kind, i in keys if kind == progress.MILESTONE]
-        return cls(structure, target, path, frozenset(keys), (_array(skills), _array(milestones)))
+        skills = tuple(i for kind, i in keys if kind == progress.SKILL)
+        milestones = tuple(i for kind, i in keys if kind == progress.MILESTONE)
+        return cls(structure, target, path, frozenset(keys), skills, milestones)
 
 
 @dataclass
@@ -687,22 +693,42 @@ def _line_state(key: progress.ItemKey, line: Sequence[Any]) -> ItemState:
     return ItemState(status, note, evidence, changed)
 
 
-def item_state(lines: Iterable[Sequence[Any]], key: progress.ItemKey) -> ItemState:
-    """The state of one item, from the person's `progress_lines()`."""
-    for line in lines:
-        if (line[0], line[1]) == key:
-            return _line_state(key, line)
-    return ItemState()
-
-
-def done_items(lines: Iterable[Sequence[Any]], path: PlanPath) -> frozenset[progress.ItemKey]:
-    """The items that count on `path` that are done, from the person's `progress_lines()`."""
-    done = frozenset(
-        (line[0], line[1])
-        for line in lines
-        if (line[2] == DONE if line[0] == progress.SKILL else line[5] is not None)
+# Which of the given items this person has done, skills and milestones in one statement, each
+# half through the unique (user, item) index of its table; PostgreSQL runs `done_items_sql`.
+_done_items = CompiledRead(
+    lambda user_id, skill_ids, milestone_ids: (
+        SkillProgress.objects.filter(
+            user_id=user_id, skill_id__any_of=skill_ids, status=SkillStatus.DONE
+        )
+        .order_by()
+        .values_list(_kind(progress.SKILL), "skill_id")
+        .union(
+            MilestoneProgress.objects.filter(
+                user_id=user_id, milestone_id__any_of=milestone_ids, completed_at__isnull=False
+            )
+            .order_by()
+            .values_list(_kind(progress.MILESTONE), "milestone_id"),
+            all=True,
+        )
     )
-    return done & path.counting_keys
+)
+
+
+def done_items(user_id: int, path: PlanPath) -> frozenset[progress.ItemKey]:
+    """The items that count on `path` that this person has done (1 query)."""
+    if connection.vendor != "postgresql":
+        rows = _done_items(user_id, list(path.skill_ids), list(path.milestone_ids))
+        return frozenset((kind, item_id) for kind, item_id in rows)
+    with connection.cursor() as cursor:
+        cursor.execute(done_items_sql(), path_params(user_id, path))
+        skills, milestones = cursor.fetchone()
+    return done_keys(skills, milestones)
+
+
+def done_keys(skill_ids: Iterable[int], milestone_ids: Iterable[int]) -> set[progress.ItemKey]:
+    return {(progress.SKILL, i) for i in skill_ids} | {
+        (progress.MILESTONE, i) for i in milestone_ids
+    }
 
 
 @functools.cache

@@ -144,7 +144,7 @@ _skill_state = CompiledRead(
         SkillProgress.objects.filter(user_id=user_id, skill_id=skill_id)
         .select_for_update()
         .order_by("user_id", "skill_id")
-        .values_list("id", "status", "started_at")[:1]
+        .values_list("id", "status", "started_at", "completed_at", "note", "evidence_url")[:1]
     )
 )
 _milestone_state = CompiledRead(
@@ -152,7 +152,7 @@ _milestone_state = CompiledRead(
         MilestoneProgress.objects.filter(user_id=user_id, milestone_id=milestone_id)
         .select_for_update()
         .order_by("user_id", "milestone_id")
-        .values_list("id", "completed_at")[:1]
+        .values_list("id", "completed_at", "note", "evidence_url")[:1]
     )
 )
 
@@ -197,7 +197,7 @@ def check_off(
 
     On PostgreSQL it is one statement (`_check_off_sql`), progress included; elsewhere, and if a
     row inserted at the same moment by another request got in its way, one transaction of a few
-    statements, and then one read of the person's progress.
+    statements, and then one read of the items done (selectors.done_items).
     """
     kind, item_id = key
     if state not in _STATES[kind]:
@@ -207,16 +207,14 @@ def check_off(
         if result is not None:
             return result
     if kind == progress.SKILL:
-        changed = _skill_in_transaction(user.pk, item_id, state)
+        changed, item = _skill_in_transaction(user.pk, item_id, state)
     else:
-        changed = _milestone_in_transaction(user.pk, item_id, state == DONE)
+        changed, item = _milestone_in_transaction(user.pk, item_id, state == DONE)
     if changed:
         forget(user)
     if progress_on is None:
         return CheckOff(changed)
-    lines = selectors.progress_lines(user.pk, progress_on.structure)
-    done = selectors.done_items(lines, progress_on)
-    return CheckOff(changed, selectors.item_state(lines, key), done)
+    return CheckOff(changed, item, selectors.done_items(user.pk, progress_on))
 
 
 _STATES = {
@@ -266,8 +264,7 @@ def _check_off_in_one_statement(
         shown_at,
     )
     # The read saw the tables as the statement found them: the item's own change is applied.
-    skills, milestones = done
-    keys = {(progress.SKILL, i) for i in skills} | {(progress.MILESTONE, i) for i in milestones}
+    keys = selectors.done_keys(*done)
     if state != DONE:
         keys.discard(key)
     elif key in progress_on.counting_keys:
@@ -377,11 +374,19 @@ def _check_off_sql(kind: progress.ItemKind, with_progress: bool) -> str:
 
 
 @atomic_with_retry
-def _skill_in_transaction(user_id: int, skill_id: int, status: str) -> bool:
+def _skill_in_transaction(
+    user_id: int, skill_id: int, status: str
+) -> tuple[bool, selectors.ItemState]:
+    """The check-off of a skill as a transaction: whether it changed anything, and the state
+    the skill is in now."""
     rows = _skill_state(user_id, skill_id)
-    row_id, before, started_at = rows[0] if rows else (None, SkillStatus.NOT_STARTED, None)
+    if rows:
+        row_id, before, started_at, completed_at, note, evidence_url = rows[0]
+    else:
+        row_id, before, started_at, completed_at, note, evidence_url = _NO_SKILL_ROW
     if before == status:
-        return False
+        shown = _shown(status, (started_at, completed_at))
+        return False, selectors.ItemState(before, note, evidence_url, shown)
     now = timezone.now()
     if status == SkillStatus.LEARNING and started_at is None:
         started_at = now
@@ -398,27 +403,44 @@ def _skill_in_transaction(user_id: int, skill_id: int, status: str) -> bool:
         _skill_update(row_id, status, started_at, completed_at, now)
     _event(user_id, EventKind.SKILL, skill_id, None, None, before, status, now)
     _bump(user_id)
-    return True
+    shown = _shown(status, (started_at, completed_at))
+    return True, selectors.ItemState(status, note, evidence_url, shown)
+
+
+_NO_SKILL_ROW = (None, SkillStatus.NOT_STARTED, None, None, "", "")
+
+
+def _shown(status: str, dates: tuple[datetime | None, datetime | None]) -> datetime | None:
+    """The date the checklist shows for a skill: since when learning, or when done."""
+    started_at, completed_at = dates
+    if status == SkillStatus.DONE:
+        return completed_at
+    return started_at if status == SkillStatus.LEARNING else None
 
 
 @atomic_with_retry
-def _milestone_in_transaction(user_id: int, milestone_id: int, done: bool) -> bool:
+def _milestone_in_transaction(
+    user_id: int, milestone_id: int, done: bool
+) -> tuple[bool, selectors.ItemState]:
+    """The check-off of a milestone as a transaction: whether it changed anything, and the
+    state the milestone is in now."""
     rows = _milestone_state(user_id, milestone_id)
-    row_id, completed_at = rows[0] if rows else (None, None)
+    row_id, completed_at, note, evidence_url = rows[0] if rows else (None, None, "", "")
     was_done = completed_at is not None
-    if was_done == done:
-        return False
-    now = timezone.now()
-    if row_id is None:
-        MilestoneProgress.objects.create(
-            user_id=user_id, milestone_id=milestone_id, completed_at=now if done else None
-        )
-    else:
-        _milestone_update(row_id, now if done else None, now)
-    before, after = (DONE if was_done else NOT_DONE), (DONE if done else NOT_DONE)
-    _event(user_id, EventKind.MILESTONE, None, milestone_id, None, before, after, now)
-    _bump(user_id)
-    return True
+    if was_done != done:
+        now = timezone.now()
+        completed_at = now if done else None
+        if row_id is None:
+            MilestoneProgress.objects.create(
+                user_id=user_id, milestone_id=milestone_id, completed_at=completed_at
+            )
+        else:
+            _milestone_update(row_id, completed_at, now)
+        before, after = (DONE if was_done else NOT_DONE), (DONE if done else NOT_DONE)
+        _event(user_id, EventKind.MILESTONE, None, milestone_id, None, before, after, now)
+        _bump(user_id)
+    status = SkillStatus.DONE if done else SkillStatus.NOT_STARTED
+    return was_done != done, selectors.ItemState(status, note, evidence_url, completed_at)
 
 
 # --- Notes and goals ------------------------------------------------------------------------------

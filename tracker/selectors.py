@@ -659,19 +659,14 @@ def progress_lines(user_id: int, structure: RoleStructure) -> list[tuple[Any, ..
     if connection.vendor != "postgresql":
         return _progress(user_id, structure.skill_ids, structure.milestone_ids)
     with connection.cursor() as cursor:
-        cursor.execute(lateral_progress_sql(), progress_line_params(user_id, structure))
+        cursor.execute(lateral_progress_sql(), item_params(user_id, structure))
         return cursor.fetchall()
 
 
-def progress_line_params(user_id: int, structure: RoleStructure) -> dict[str, Any]:
-    """The parameters of `lateral_progress_sql()`."""
-    skill_ids, milestone_ids = structure.id_arrays
-    return {"user": user_id, "skill_ids": skill_ids, "milestone_ids": milestone_ids}
-
-
-def path_params(user_id: int, path: PlanPath) -> dict[str, Any]:
-    """The parameters of `done_items_sql()` for the items that count on `path`."""
-    skill_ids, milestone_ids = path.id_arrays
+def item_params(user_id: int, items: RoleStructure | PlanPath) -> dict[str, Any]:
+    """The parameters of `lateral_progress_sql()` and `done_items_sql()`: the person, and the
+    items asked about (a role's, or those that count on a path)."""
+    skill_ids, milestone_ids = items.id_arrays
     return {"user": user_id, "skill_ids": skill_ids, "milestone_ids": milestone_ids}
 
 
@@ -720,7 +715,7 @@ def done_items(user_id: int, path: PlanPath) -> frozenset[progress.ItemKey]:
         rows = _done_items(user_id, list(path.skill_ids), list(path.milestone_ids))
         return frozenset((kind, item_id) for kind, item_id in rows)
     with connection.cursor() as cursor:
-        cursor.execute(done_items_sql(), path_params(user_id, path))
+        cursor.execute(done_items_sql(), item_params(user_id, path))
         skills, milestones = cursor.fetchone()
     return done_keys(skills, milestones)
 
@@ -735,7 +730,7 @@ def done_keys(skill_ids: Iterable[int], milestone_ids: Iterable[int]) -> set[pro
 def done_items_sql() -> str:
     """Which of the given items this person has done, for PostgreSQL: the ids of each kind as
     one array, looked up item by item as `lateral_progress_sql` does (same parameters, with the
-    ids of the items that count on a path: `path_params`)."""
+    ids of the items that count on a path: `item_params`)."""
     qn = connection.ops.quote_name
     skills, milestones = SkillProgress._meta.db_table, MilestoneProgress._meta.db_table
     return textwrap.dedent(f"""\

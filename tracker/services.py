@@ -241,7 +241,7 @@ def _check_off_in_one_statement(
         "now": timezone.now(),
     }
     if progress_on is not None:
-        params |= selectors.path_params(user.pk, progress_on)
+        params |= selectors.item_params(user.pk, progress_on)
     # A single statement is atomic; inside a caller's transaction a failure must still roll it
     # back, as Django's own writes make sure.
     with transaction.mark_for_rollback_on_error(), connection.cursor() as cursor:

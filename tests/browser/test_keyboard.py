@@ -55,6 +55,11 @@ def _tab_to(page, locator) -> int:
 def _assert_skip_link_first(page, path: str) -> None:
     page.goto(path)
     skip = page.get_by_role("link", name="Skip to content")
+    # The browser moves the focus to an autofocus field when it next renders, which may come
+    # after the load event: wait for it, or a Tab pressed before would be overtaken.
+    autofocus = page.locator("[autofocus]")
+    if autofocus.count():
+        expect(autofocus.first, path).to_be_focused()
     if page.evaluate("document.activeElement !== document.body"):
         # Django's sign-up and log-in forms put the focus in their first field on load
         # (autofocus), so the keyboard starts at the content. Going back from there, only the

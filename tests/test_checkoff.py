@@ -655,14 +655,14 @@ def test_a_check_off_runs_a_fixed_number_of_queries_however_much_data(
 ):
     if on_postgresql():
         # 1 session with the user, profile and active goal (+ role, target stage), 2 the
-        # check-off: lock, write, event and progress version, and with htmx this person's
-        # progress on the role's items for the figures swapped out of band.
+        # check-off: lock, write, event and progress version, and with htmx the items this
+        # person has done on the way to their goal, for the figures swapped out of band.
         queries, transactions = 2, 0
     else:
         # 1 session, 2 SELECT ... FOR UPDATE of the progress row, 3 INSERT or UPDATE of that
         # row, 4 INSERT of the progress event, 5 UPDATE of the profile's progress version (2-5
-        # in one transaction); with htmx 6 this person's progress on the role's items (skills
-        # and milestones in one UNION ALL).
+        # in one transaction); with htmx 6 the items this person has done on the way to their
+        # goal (skills and milestones in one UNION ALL).
         queries, transactions = (6 if headers else 5), 1
     # After a catalog change, one more: the role's stages, skills and milestones (one UNION ALL).
 
@@ -683,7 +683,7 @@ def test_a_check_off_runs_a_fixed_number_of_queries_however_much_data(
 def test_a_milestone_check_off_runs_the_same_queries_however_much_data(owner_client, owner, setup):
     portfolio, deploy = setup.milestones["portfolio"], setup.milestones["deploy"]
     # The same as a skill: session with user and goal, (role's items), lock, write, event,
-    # progress version, and with htmx the person's progress; on PostgreSQL all but the session
+    # progress version, and with htmx the person's done items; on PostgreSQL all but the session
     # and the role's items in one statement.
     htmx, plain, transactions = (2, 2, 0) if on_postgresql() else (6, 5, 1)
 

@@ -162,9 +162,9 @@ _milestone_state = CompiledRead(
 
 @dataclass(frozen=True)
 class CheckOff:
-    """What a check-off did, and when it was asked for (`progress_on`), where it leaves the
-    person: the item's state, and which of the items that count on the way to the target are
-    done (selectors.PlanPath), the change included."""
+    """What a check-off did and, when asked (`progress_on`), where it leaves the person: the
+    item's state, and which of the items that count on the way to the target are done
+    (selectors.PlanPath), the change included."""
 
     changed: bool
     item: selectors.ItemState | None = None

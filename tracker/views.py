@@ -260,7 +260,8 @@ def _after_change(
     next_url = _safe_next(request)
     if request.htmx:
         # The item, plus its stage's figures and the target percent swapped out of band, from
-        # the person's progress as it is now that the change is committed.
+        # the person's progress as it is now that the change is committed (read here unless
+        # the check-off read it).
         if not fresh:
             plan = selectors.load_plan(request.user, plan.goal)
             row = plan.rows[row.item.key]

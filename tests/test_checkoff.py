@@ -11,7 +11,7 @@ from django.db import IntegrityError, connection
 from django.urls import reverse
 
 from tests.tracker_helpers import assert_queries, grow_tenfold, make_role, target
-from tracker import services
+from tracker import progress, services
 from tracker.models import (
     NOTE_MAX_LENGTH,
     EventKind,
@@ -472,6 +472,13 @@ def test_the_service_called_twice_leaves_one_row_and_one_event(owner, setup):
 def test_the_service_refuses_an_unknown_status(owner, setup):
     with pytest.raises(ValueError):
         services.skill_set_status(user=owner, skill=setup.skills["python"], status="banana")
+    # A milestone is done or not done; a skill's "learning" is not one of its states.
+    portfolio = setup.milestones["portfolio"]
+    with pytest.raises(ValueError):
+        services.check_off(owner, (progress.MILESTONE, portfolio.pk), SkillStatus.LEARNING)
+    assert not SkillProgress.objects.filter(user=owner).exists()
+    assert not MilestoneProgress.objects.filter(user=owner).exists()
+    assert progress_events(owner) == []
 
 
 @pytest.mark.parametrize("kind", ["skill", "milestone"])

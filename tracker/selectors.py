@@ -192,6 +192,10 @@ class Row:
     # The rendered checklist item, once a page asks for it (tracker.checklist).
     html: str = ""
 
+    @classmethod
+    def of(cls, info: ItemInfo, state: ItemState) -> Row:
+        return cls(info, state.status, state.note, state.evidence_url, state.changed_at)
+
     @property
     def item(self) -> progress.Item:
         return self.info.item
@@ -614,6 +618,17 @@ _progress = CompiledRead(
 )
 
 
+def shown_date_sql(kind: progress.ItemKind, row: str) -> str:
+    """The date a checklist row shows, as SQL on the progress row `row` of an item of `kind`:
+    a skill's since when learning or when done, a milestone's when done (None otherwise)."""
+    if kind == progress.MILESTONE:
+        return f"{row}.completed_at"
+    return (
+        f"CASE {row}.status WHEN '{SkillStatus.DONE}' THEN {row}.completed_at "
+        f"WHEN '{SkillStatus.LEARNING}' THEN {row}.started_at END"
+    )
+
+
 @functools.cache
 def lateral_progress_sql() -> str:
     """The same read for PostgreSQL, planned so that a long history cannot slow it down.
@@ -630,13 +645,9 @@ def lateral_progress_sql() -> str:
     """
     qn = connection.ops.quote_name
     skills, milestones = SkillProgress._meta.db_table, MilestoneProgress._meta.db_table
-    skill_date = (
-        f"CASE p.status WHEN '{SkillStatus.DONE}' THEN p.completed_at "
-        f"WHEN '{SkillStatus.LEARNING}' THEN p.started_at END"
-    )
     return textwrap.dedent(f"""\
         SELECT '{progress.SKILL}'::varchar, p.skill_id, p.status, p.note, p.evidence_url,
-            {skill_date}
+            {shown_date_sql(progress.SKILL, "p")}
         FROM unnest(%(skill_ids)s::bigint[]) AS item(id)
         CROSS JOIN LATERAL (
             SELECT skill_id, status, note, evidence_url, started_at, completed_at
@@ -645,7 +656,7 @@ def lateral_progress_sql() -> str:
         ) AS p
         UNION ALL
         SELECT '{progress.MILESTONE}', m.milestone_id, m.note, m.note, m.evidence_url,
-            m.completed_at
+            {shown_date_sql(progress.MILESTONE, "m")}
         FROM unnest(%(milestone_ids)s::bigint[]) AS item(id)
         CROSS JOIN LATERAL (
             SELECT milestone_id, note, evidence_url, completed_at
@@ -766,7 +777,7 @@ def checked_off_plan(
     `state`, and the figures of the stages on the way to the target from `done`. It holds no
     other row, and no stage off that way."""
     structure = path.structure
-    row = Row(structure.items[key], state.status, state.note, state.evidence_url, state.changed_at)
+    row = Row.of(structure.items[key], state)
     stages = list(path.stages)
     return Plan(goal=goal, structure=structure, stages=stages, rows={key: row}, done=done)
 
@@ -800,8 +811,7 @@ def load_plan(
         if line is None:
             rows[key] = Row(info, SkillStatus.NOT_STARTED)
             continue
-        state = _line_state(key, line)
-        rows[key] = Row(info, state.status, state.note, state.evidence_url, state.changed_at)
+        rows[key] = Row.of(info, _line_state(key, line))
     return Plan(
         goal=goal,
         structure=structure,

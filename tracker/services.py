@@ -173,8 +173,6 @@ class CheckOff:
 
 def skill_set_status(*, user: AbstractBaseUser, skill: Skill, status: str) -> bool:
     """Put a skill in `status`; False (and no event) when it already was."""
-    if status not in SkillStatus.values:
-        raise ValueError(f"Unknown skill status {status!r}")
     return check_off(user, (progress.SKILL, skill.pk), status).changed
 
 
@@ -221,6 +219,8 @@ _STATES = {
     progress.SKILL: frozenset(SkillStatus.values),
     progress.MILESTONE: frozenset({DONE, NOT_DONE}),
 }
+# A milestone's state as its checklist row shows it.
+_MILESTONE_STATUS = {DONE: SkillStatus.DONE, NOT_DONE: SkillStatus.NOT_STARTED}
 # The state of an item nobody has touched: no row at all.
 _UNTOUCHED = {progress.SKILL: SkillStatus.NOT_STARTED, progress.MILESTONE: NOT_DONE}
 
@@ -258,7 +258,7 @@ def _check_off_in_one_statement(
         return CheckOff(changed)
     item = selectors.ItemState(
         # A milestone's row reads not started or done, as on the plan.
-        state if kind == progress.SKILL or state == DONE else SkillStatus.NOT_STARTED,
+        state if kind == progress.SKILL else _MILESTONE_STATUS[state],
         note,
         evidence_url,
         shown_at,
@@ -309,10 +309,6 @@ def _check_off_sql(kind: progress.ItemKind, with_progress: bool) -> str:
                 completed_at = {completed},"""
         new_columns = "status, started_at, completed_at"
         new_values = f"{state}, CASE WHEN {learning} THEN {now} END, {completed}"
-        shown = (
-            f"CASE {{row}}.status WHEN '{SkillStatus.DONE}' THEN {{row}}.completed_at "
-            f"WHEN '{SkillStatus.LEARNING}' THEN {{row}}.started_at END"
-        )
         event_item = "%(item)s::bigint, NULL::bigint"
     else:
         table, item = qn(MilestoneProgress._meta.db_table), "milestone_id"
@@ -321,11 +317,10 @@ def _check_off_sql(kind: progress.ItemKind, with_progress: bool) -> str:
         changes = f"completed_at = CASE WHEN {state} = '{DONE}' THEN {now} END,"
         new_columns = "completed_at"
         new_values = now
-        shown = "{row}.completed_at"
         event_item = "NULL::bigint, %(item)s::bigint"
-    shown_now = (
-        f"CASE WHEN changed.before IS NULL THEN {shown.format(row='old')} ELSE changed.shown_at END"
-    )
+    # The date the checklist shows for the item, from a row of its table.
+    shown = functools.partial(selectors.shown_date_sql, kind)
+    shown_now = f"CASE WHEN changed.before IS NULL THEN {shown('old')} ELSE changed.shown_at END"
     sql = f"""\
         WITH old AS (
             SELECT {columns}, note, evidence_url FROM {table}
@@ -337,14 +332,14 @@ def _check_off_sql(kind: progress.ItemKind, with_progress: bool) -> str:
                 updated_at = {now}
             WHERE mine.id = (SELECT id FROM old) AND (SELECT {was} FROM old) <> {state}
             RETURNING (SELECT {was} FROM old)::varchar AS before,
-                {shown.format(row="mine")} AS shown_at
+                {shown("mine")} AS shown_at
         ), inserted AS (
             INSERT INTO {table} (user_id, {item}, {new_columns}, note, evidence_url, updated_at)
             SELECT %(user)s::bigint, %(item)s::bigint, {new_values}, '', '', {now}
             WHERE NOT EXISTS (SELECT FROM old) AND {state} <> '{_UNTOUCHED[kind]}'
             ON CONFLICT (user_id, {item}) DO NOTHING
             RETURNING '{_UNTOUCHED[kind]}'::varchar AS before,
-                {shown.format(row=table)} AS shown_at
+                {shown(table)} AS shown_at
         ), changed AS (
             SELECT before, shown_at FROM updated UNION ALL SELECT before, shown_at FROM inserted
         ), event AS (
@@ -385,7 +380,7 @@ def _skill_in_transaction(
     else:
         row_id, before, started_at, completed_at, note, evidence_url = _NO_SKILL_ROW
     if before == status:
-        shown = _shown(status, (started_at, completed_at))
+        shown = _shown(status, started_at, completed_at)
         return False, selectors.ItemState(before, note, evidence_url, shown)
     now = timezone.now()
     if status == SkillStatus.LEARNING and started_at is None:
@@ -403,16 +398,18 @@ def _skill_in_transaction(
         _skill_update(row_id, status, started_at, completed_at, now)
     _event(user_id, EventKind.SKILL, skill_id, None, None, before, status, now)
     _bump(user_id)
-    shown = _shown(status, (started_at, completed_at))
+    shown = _shown(status, started_at, completed_at)
     return True, selectors.ItemState(status, note, evidence_url, shown)
 
 
 _NO_SKILL_ROW = (None, SkillStatus.NOT_STARTED, None, None, "", "")
 
 
-def _shown(status: str, dates: tuple[datetime | None, datetime | None]) -> datetime | None:
-    """The date the checklist shows for a skill: since when learning, or when done."""
-    started_at, completed_at = dates
+def _shown(
+    status: str, started_at: datetime | None, completed_at: datetime | None
+) -> datetime | None:
+    """The date the checklist shows for a skill: since when learning, or when done (as
+    selectors.shown_date_sql)."""
     if status == SkillStatus.DONE:
         return completed_at
     return started_at if status == SkillStatus.LEARNING else None
@@ -439,7 +436,7 @@ def _milestone_in_transaction(
         before, after = (DONE if was_done else NOT_DONE), (DONE if done else NOT_DONE)
         _event(user_id, EventKind.MILESTONE, None, milestone_id, None, before, after, now)
         _bump(user_id)
-    status = SkillStatus.DONE if done else SkillStatus.NOT_STARTED
+    status = _MILESTONE_STATUS[DONE if done else NOT_DONE]
     return was_done != done, selectors.ItemState(status, note, evidence_url, completed_at)
 
 

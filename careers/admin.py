@@ -17,13 +17,13 @@ from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.text import capfirst
 
-from careers import signals
+from careers import signals, usage
 from careers.catalog import dump_catalog, export_catalog
 from careers.catalog.schema import SMALL_MAX
 from careers.models import (
@@ -37,39 +37,17 @@ from careers.models import (
     Stage,
     StageSkill,
 )
-from tracker.models import MilestoneProgress, ProgressEvent, SkillProgress
 
-# --- Which rows people's progress refers to ----------------------------------------------------
-
-
-def skill_in_progress(skill: str = "pk") -> Q:
-    """Rows whose `skill` reference has progress or history from anyone."""
-    return Q(Exists(SkillProgress.objects.filter(skill=OuterRef(skill)))) | Q(
-        Exists(ProgressEvent.objects.filter(skill=OuterRef(skill)))
-    )
-
-
-def milestone_in_progress(milestone: str = "pk") -> Q:
-    return Q(Exists(MilestoneProgress.objects.filter(milestone=OuterRef(milestone)))) | Q(
-        Exists(ProgressEvent.objects.filter(milestone=OuterRef(milestone)))
-    )
-
-
-def items_in_progress(owner: str) -> Q:
-    """Stages or roles (`owner` is the items' key to them) holding an item in progress."""
-    return Q(
-        Exists(StageSkill.objects.filter(skill_in_progress("skill"), **{owner: OuterRef("pk")}))
-    ) | Q(Exists(Milestone.objects.filter(milestone_in_progress("pk"), **{owner: OuterRef("pk")})))
+# --- Refusing to delete what people's data refers to --------------------------------------------
 
 
 @dataclass(frozen=True)
 class DeleteGuard:
-    in_progress: Callable[[], Q]
     label: Callable[[Any], str]
     instead: str
 
     def blocked(self, queryset: QuerySet[Any]) -> list[Any]:
-        return list(queryset.filter(self.in_progress()))
+        return usage.in_use(queryset)
 
     def message(self, obj: Any) -> str:
         return f"{self.label(obj)} {self.instead}"
@@ -86,30 +64,19 @@ def _part_of_progress(plural: str) -> str:
 
 
 GUARDS: dict[type[models.Model], DeleteGuard] = {
-    Skill: DeleteGuard(
-        in_progress=skill_in_progress,
-        label=str,
-        instead=_part_of_progress("skills"),
-    ),
+    Skill: DeleteGuard(label=str, instead=_part_of_progress("skills")),
     StageSkill: DeleteGuard(
-        in_progress=lambda: skill_in_progress("skill"),
         label=lambda ss: f"{ss.skill.name} (at {ss.stage.title})",
         instead=_part_of_progress("stage skills"),
     ),
-    Milestone: DeleteGuard(
-        in_progress=milestone_in_progress,
-        label=str,
-        instead=_part_of_progress("milestones"),
-    ),
+    Milestone: DeleteGuard(label=str, instead=_part_of_progress("milestones")),
     Stage: DeleteGuard(
-        in_progress=lambda: items_in_progress("stage"),
         label=lambda stage: stage.title,
         instead="has skills or milestones that are part of people's progress, so it cannot "
         "be deleted. Retire it instead: tick “Is retired” on its page and save; it disappears "
         "from checklists but stays in their history.",
     ),
     Role: DeleteGuard(
-        in_progress=lambda: items_in_progress("role"),
         label=str,
         instead="has skills or milestones that are part of people's progress, so it cannot "
         "be deleted. Unpublish it instead: untick “Is published” on its page and save; it "
@@ -118,29 +85,12 @@ GUARDS: dict[type[models.Model], DeleteGuard] = {
 }
 
 
-def _notify_catalog_changed() -> None:
-    # Model signals cover saves and deletes; this also covers the retire actions' update().
-    signals.announce_change()
-
-
 # --- Shared admin behaviour --------------------------------------------------------------------
 
 
 class CatalogAdmin(admin.ModelAdmin):
-    """Tells the catalog hooks about every change, and applies the deletion guard if any."""
-
-    # save_related runs after save_model on every save, so one hook covers both.
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        super().save_related(request, form, formsets, change)
-        _notify_catalog_changed()
-
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        super().delete_model(request, obj)
-        _notify_catalog_changed()
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        super().delete_queryset(request, queryset)
-        _notify_catalog_changed()
+    """Applies the deletion guard, if the model has one. (Saves and deletes tell the catalog cache
+    through the models' signals.)"""
 
     @property
     def guard(self) -> DeleteGuard | None:
@@ -188,8 +138,8 @@ def _set_retired(
     modeladmin: CatalogAdmin, request: HttpRequest, queryset: QuerySet[Any], retired: bool
 ) -> None:
     changed = queryset.exclude(is_retired=retired).update(is_retired=retired)
-    if changed:
-        _notify_catalog_changed()
+    if changed:  # update() sends no model signals
+        signals.catalog_changed()
     opts = modeladmin.model._meta
     noun = opts.verbose_name if changed == 1 else opts.verbose_name_plural
     verb = "Retired" if retired else "Brought back"

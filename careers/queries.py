@@ -77,6 +77,14 @@ def role_pages() -> QuerySet[Role]:
     )
 
 
+def role_region_slugs(slug: str) -> list[str]:
+    """The regions a published role has salary figures for."""
+    bands = SalaryBand.objects.filter(
+        role__slug=slug, role__is_published=True, region__isnull=False
+    )
+    return sorted(set(bands.values_list("region__slug", flat=True)))
+
+
 def _national_base_figure(order: str) -> Subquery:
     """The lowest (order="f") or highest (order="-f") national base-pay figure of a role.
 

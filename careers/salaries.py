@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from .charts import LadderBar, LadderChart, format_usd, ladder_chart
 from .models import (
@@ -21,10 +20,51 @@ from .models import (
     Stage,
 )
 
-if TYPE_CHECKING:
-    from tracker.progress import Band
-
 ALL_STAGES_LABEL = "All stages"
+
+
+@dataclass(frozen=True)
+class Band:
+    """A salary band as plain values with its source's title: what the dashboard keeps of a
+    role's bands, cached by catalog version, and what the salary rules (tracker.progress) read."""
+
+    id: int
+    stage_id: int | None
+    region_id: int | None
+    pay_basis: str = PayBasis.BASE
+    position: int = 0
+    low: int | None = None
+    high: int | None = None
+    midpoint: int | None = None
+    midpoint_kind: str = ""
+    p10: int | None = None
+    p90: int | None = None
+    year: int | None = None
+    source_title: str = ""
+    section: str = ""
+    note: str = ""
+
+    @classmethod
+    def of(cls, band: SalaryBand) -> Band:
+        return cls(
+            id=band.pk,
+            stage_id=band.stage_id,
+            region_id=band.region_id,
+            pay_basis=band.pay_basis,
+            position=band.position,
+            low=band.low,
+            high=band.high,
+            midpoint=band.midpoint,
+            midpoint_kind=band.midpoint_kind,
+            p10=band.p10,
+            p90=band.p90,
+            year=band.year,
+            source_title=band.source.title,
+            section=band.section,
+            note=band.note,
+        )
+
+
 # Longer notes stay in the table; the chart only has room for a short qualifier.
 CHART_NOTE_MAX = 40
 
@@ -88,7 +128,7 @@ def midpoint_kind_label(kind: str) -> str:
 def band_figure(band: SalaryBand | Band) -> str:
     """The band in a few words, as a person would say it: "$132,326 to $181,999" with a dash.
 
-    Takes a SalaryBand or the plain Band the progress rules use (the dashboard's, cached).
+    Takes a SalaryBand or its plain Band.
     """
     main = [f for f in (band.low, band.midpoint, band.high) if f is not None]
     if len(set(main)) >= 2:
@@ -129,7 +169,6 @@ class SalaryView:
     has_bands: bool
     regions: list[Region]
     region: Region | None
-    unknown_region: str
     rows: list[BandRow]
     chart: LadderChart | None
     years: list[int]
@@ -170,11 +209,10 @@ def salary_view(
 ) -> SalaryView:
     """Bands of the given stages (in that order) and role-wide ones; national plus one region.
 
-    An unknown region slug falls back to national figures; the caller says so.
+    A region the role has no figures for shows national figures alone.
     """
     regions = sorted({band.region for band in bands if band.region_id}, key=lambda r: r.name)
     region = next((r for r in regions if r.slug == region_slug), None)
-    unknown = region_slug if region_slug and region is None else ""
     shown = [
         band
         for band in bands
@@ -198,7 +236,6 @@ def salary_view(
         has_bands=bool(bands),
         regions=regions,
         region=region,
-        unknown_region=unknown,
         rows=rows,
         chart=ladder_chart([row.chart_bar() for row in rows]),
         years=sorted({row.band.year for row in rows}),

@@ -1,9 +1,8 @@
-"""Catalog change hooks: whatever is derived from the catalog goes out of use at once.
+"""Catalog changes put whatever is derived from the catalog out of use (careers.cache).
 
-Every save and delete of a catalog model (admin, load_catalog, the shell) and every change to
-one of their many-to-many relations lands here through Django's signals. Bulk `update()` and
-`bulk_create()` send no signals: code that uses them on the catalog calls `announce_change()`
-(load_catalog and the admin's retire actions do).
+Every save and delete of a catalog model (admin, load_catalog, the shell) and every change to one
+of their many-to-many relations lands here through Django's signals. Bulk `update()` and
+`bulk_create()` send none: code that uses them on the catalog calls `catalog_changed()` itself.
 """
 
 from __future__ import annotations
@@ -18,40 +17,15 @@ from . import cache
 
 
 def catalog_changed() -> None:
-    """Called once a catalog change is committed."""
+    """Bump the catalog version now, so this process sees its own change on its next read, and
+    again once the transaction commits: another process may have cached the old rows in between,
+    and the second bump puts that entry out of use too."""
     cache.bump()
-
-
-def announce_change() -> None:
-    """For code that changed the catalog in bulk (update(), bulk_create()), which sends no
-    model signals: out of use now for this process, and for everyone once committed."""
-    cache.bump()
-    transaction.on_commit(lambda: catalog_changed())
-
-
-def _bump_after_commit() -> None:
-    cache.bump()
-
-
-def catalog_changing() -> None:
-    """A catalog row was just saved or deleted, in the current transaction if there is one.
-
-    The version is bumped at once, so that this process sees its own change on its next read,
-    and again after the commit: another process may have cached the old rows in between, and
-    the second bump puts that entry out of use too. One after-commit bump per transaction is
-    enough, however many rows it changes.
-    """
-    cache.bump()
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        return
-    # Registered callbacks are (savepoint ids, callable, robust) triples.
-    if not any(func is _bump_after_commit for _, func, _ in connection.run_on_commit):
-        transaction.on_commit(_bump_after_commit)
+    transaction.on_commit(cache.bump)
 
 
 def _on_change(sender: Any, **kwargs: Any) -> None:
-    catalog_changing()
+    catalog_changed()
 
 
 def connect() -> None:

@@ -9,6 +9,4 @@ class PathwiseConfig(AppConfig):
     verbose_name = "Pathwise"
 
     def ready(self) -> None:
-        from . import auth_log, lookups  # noqa: F401
-
-        lookups.register()
+        from . import auth_log  # noqa: F401  (connects its signal receivers)

@@ -2,6 +2,7 @@
 
 import logging
 
+from axes.helpers import get_client_ip_address
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
@@ -11,9 +12,8 @@ logger = logging.getLogger("pathwise.auth")
 
 
 def _client(request: HttpRequest | None) -> str:
-    if request is None:
-        return "-"
-    return request.META.get("REMOTE_ADDR", "-")
+    # The address axes locks out, which behind the proxy is the client's, not the proxy's.
+    return (get_client_ip_address(request) if request is not None else None) or "-"
 
 
 @receiver(user_logged_in)

@@ -1,6 +1,7 @@
 """Pathwise settings, read from the environment (see README.md)."""
 
 import os
+import tomllib
 from pathlib import Path
 
 import dj_database_url
@@ -19,6 +20,11 @@ def envbool(name: str, default: bool) -> bool:
 def envint(name: str, default: int) -> int:
     value = os.environ.get(name)
     return int(value) if value else default
+
+
+def _project_version() -> str:
+    with open(BASE_DIR / "pyproject.toml", "rb") as file:
+        return str(tomllib.load(file)["project"]["version"])
 
 
 def envlist(name: str, default: str) -> list[str]:
@@ -62,7 +68,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "config.middleware.PrivatePagesNoStoreMiddleware",
-    "config.middleware.SignedInHintMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -84,7 +89,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "config.context_processors.nav",
             ],
         },
     },
@@ -106,29 +110,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's backend with a health check that needs no round trip (config/postgresql).
-    DATABASES["default"]["ENGINE"] = "config.postgresql"
-    _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _options["connect_timeout"] = envint("DATABASE_CONNECT_TIMEOUT", 3)
-    # Pages run the same few statements on every request. Prepared on a connection's fifth use,
-    # each is planned once per connection instead of on every run (planning the dashboard's
-    # reads took longer than running them). A pooler in transaction mode that cannot keep
-    # prepared statements (PgBouncer before 1.21) needs DATABASE_PREPARE_THRESHOLD=0.
-    _options["server_side_binding"] = True
-    _options["prepare_threshold"] = envint("DATABASE_PREPARE_THRESHOLD", 5) or None
-    # ...and planned for any values: PostgreSQL would otherwise go on planning each run anew
-    # while a plan for the values at hand looks cheaper, which for these reads it always does.
-    _options["options"] = "-c plan_cache_mode=force_generic_plan"
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = envint(
+        "DATABASE_CONNECT_TIMEOUT", 3
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Every cache key starts with the release, so a deploy never serves what the previous release
+# rendered or pickled. Set PATHWISE_RELEASE to the deployed commit; it defaults to the version.
+RELEASE = os.environ.get("PATHWISE_RELEASE") or _project_version()
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
+            # Django's Redis cache, where an error is a miss and a failing Redis is left alone
+            # for a few seconds (config.cache).
             "BACKEND": "config.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "pathwise",
+            "KEY_PREFIX": f"pathwise:{RELEASE}",
             "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         }
     }
@@ -137,19 +136,19 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "pathwise",
+            "KEY_PREFIX": f"pathwise:{RELEASE}",
             # Room for every role page of a large catalog before culling starts.
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
 
-# What is derived from the catalog (careers/cache.py) is keyed by a catalog version that every
-# catalog change bumps. Redis is shared, so every process sees a bump at once and entries can
-# live long. The local-memory cache is one per process, so a change made in one process (the
-# admin in one gunicorn worker, load_catalog in its own) cannot reach the others: there the
-# version itself expires after a minute, and every process catches up within that time.
-# Database sessions (Django's), read through a compiled statement.
-SESSION_ENGINE = "config.sessions"
+# Sessions in the database, read through the cache.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
+# What is derived from the catalog is keyed by a catalog version that every catalog change
+# bumps (careers.cache). Redis is shared, so every process sees a bump at once. The local-memory
+# cache is one per process, so a change made in one process cannot reach the others: there the
+# version itself expires after a minute, and every process catches up within that time.
 CATALOG_CACHE_TIMEOUT = envint("CATALOG_CACHE_TIMEOUT", 24 * 3600 if REDIS_URL else 60)
 CATALOG_VERSION_TIMEOUT = None if REDIS_URL else CATALOG_CACHE_TIMEOUT
 # A person's plan and dashboard, kept until their data or the catalog changes (tracker.page_cache).
@@ -165,8 +164,7 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     # Axes first, so a locked-out login is refused before the password is checked.
     "axes.backends.AxesStandaloneBackend",
-    # Django's ModelBackend, reading the profile and active goal along with the account.
-    "tracker.people.PersonBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 LOGIN_URL = "login"
@@ -202,9 +200,6 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # htmx reads the token from the page (hx-headers), never from the cookie.
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
-# Says "someone is signed in" so public pages pick their menu without reading the session; it
-# carries no identity and grants nothing (config.middleware.SignedInHintMiddleware).
-SIGNED_IN_COOKIE_NAME = "pathwise_member"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -216,7 +211,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = envint("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-if envbool("DJANGO_BEHIND_PROXY", False):
+BEHIND_PROXY = envbool("DJANGO_BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # /healthz and /readyz are probed over plain HTTP from inside the host.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
@@ -244,6 +240,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_SENSITIVE_PARAMETERS = ["password", "password1", "password2", "old_password"]
+if BEHIND_PROXY:
+    # One proxy hop: the proxy (REMOTE_ADDR) appends the address it saw to X-Forwarded-For, so
+    # the right-most entry is the client's, with no further proxy after it (a count of 0), and
+    # whatever stands left of it was sent by the client and is ignored (not strict). Without
+    # this every client would be the proxy's address, and five failures would lock out everyone.
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    AXES_IPWARE_PROXY_COUNT = 0
+    IPWARE_STRICT = False
 
 LOGGING = {
     "version": 1,

@@ -15,11 +15,13 @@ from tracker.models import Goal, MilestoneProgress, ProgressEvent, SkillProgress
 def setup(owner):
     setup = make_role()
     target(owner, setup.senior)
-    services.skill_set_status(user=owner, skill=setup.skills["python"], status="done")
+    services.skill_set_status(user=owner, skill_id=setup.skills["python"].pk, status="done")
     services.skill_save_note(
-        user=owner, skill=setup.skills["python"], note="Kept forever", evidence_url=""
+        user=owner, skill_id=setup.skills["python"].pk, note="Kept forever", evidence_url=""
     )
-    services.milestone_set_done(user=owner, milestone=setup.milestones["portfolio"], done=True)
+    services.milestone_set_done(
+        user=owner, milestone_id=setup.milestones["portfolio"].pk, done=True
+    )
     return setup
 
 
@@ -35,7 +37,7 @@ def test_a_retired_skill_leaves_the_plan_but_not_the_history(owner_client, owner
     assert percent(owner_client) == "33%"  # 2 of 6
 
     # Saved as admin saves it, so that what was cached of the catalog goes out of use; a bulk
-    # update() on the catalog says so itself (careers.signals.announce_change).
+    # update() on the catalog says so itself (careers.signals.catalog_changed).
     retired = python if how == "skill" else StageSkill.objects.get(skill=python)
     retired.is_retired = True
     retired.save()
@@ -81,13 +83,15 @@ def test_a_new_item_lowers_the_percent_and_keeps_every_tick(owner_client, owner,
 
 
 def test_an_unpublished_role_keeps_the_goal_and_the_progress(owner_client, owner, setup):
-    type(setup.role).objects.filter(pk=setup.role.pk).update(is_published=False)
+    setup.role.is_published = False
+    setup.role.save()
 
     assert "You have not chosen a target role yet." in owner_client.get("/plan/").content.decode()
     assert Goal.objects.get(user=owner).is_active
     assert SkillProgress.objects.filter(user=owner).count() == 1
 
-    type(setup.role).objects.filter(pk=setup.role.pk).update(is_published=True)
+    setup.role.is_published = True
+    setup.role.save()
     assert percent(owner_client) == "33%"
 
 

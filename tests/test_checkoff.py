@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import threading
-import time
 
-import psycopg
 import pytest
-from django.db import IntegrityError, connection
+from django.db import connection
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from tests.tracker_helpers import assert_queries, grow_tenfold, make_role, target
-from tracker import progress, services
+from tracker import services
 from tracker.models import (
     NOTE_MAX_LENGTH,
     EventKind,
@@ -452,7 +451,7 @@ def test_a_bad_note_reopens_that_items_form_with_what_was_typed(owner_client, se
 
     # The item's note page, its form posting to the same place again.
     assert f'<form method="post" action="{skill_url(python, "note")}" class="note-form"' in html
-    assert ">keep me</textarea>" in html
+    assert ">\nkeep me</textarea>" in html
     assert 'value="ftp://x"' in html
 
 
@@ -462,8 +461,8 @@ def test_a_bad_note_reopens_that_items_form_with_what_was_typed(owner_client, se
 def test_the_service_called_twice_leaves_one_row_and_one_event(owner, setup):
     python = setup.skills["python"]
 
-    assert services.skill_set_status(user=owner, skill=python, status="done") is True
-    assert services.skill_set_status(user=owner, skill=python, status="done") is False
+    assert services.skill_set_status(user=owner, skill_id=python.pk, status="done") is True
+    assert services.skill_set_status(user=owner, skill_id=python.pk, status="done") is False
 
     assert SkillProgress.objects.filter(user=owner, skill=python).count() == 1
     assert progress_events(owner) == [("skill", "not_started", "done")]
@@ -471,125 +470,40 @@ def test_the_service_called_twice_leaves_one_row_and_one_event(owner, setup):
 
 def test_the_service_refuses_an_unknown_status(owner, setup):
     with pytest.raises(ValueError):
-        services.skill_set_status(user=owner, skill=setup.skills["python"], status="banana")
-    # A milestone is done or not done; a skill's "learning" is not one of its states.
-    portfolio = setup.milestones["portfolio"]
-    with pytest.raises(ValueError):
-        services.check_off(owner, (progress.MILESTONE, portfolio.pk), SkillStatus.LEARNING)
+        services.skill_set_status(user=owner, skill_id=setup.skills["python"].pk, status="banana")
     assert not SkillProgress.objects.filter(user=owner).exists()
-    assert not MilestoneProgress.objects.filter(user=owner).exists()
     assert progress_events(owner) == []
 
 
 @pytest.mark.parametrize("kind", ["skill", "milestone"])
-def test_a_check_off_as_a_transaction_retries_a_lost_insert_race_as_a_no_op(
+def test_a_row_inserted_meanwhile_by_another_request_is_found_and_not_written_twice(
     owner, setup, monkeypatch, kind
 ):
-    # The other request inserted the row between this one's look-up and its insert. (SQLite's
-    # way, and PostgreSQL's when its one statement met such a row: see the test below.)
+    # The other request inserted the row between this one's look-up and its insert: the unique
+    # constraint refuses the second insert, and the row the other request wrote is used.
     if kind == "skill":
-        lookup, write = "_skill_state", services._skill_in_transaction
-        args = (owner.pk, setup.skills["python"].pk, "done")
+        model, write = SkillProgress, services.skill_set_status
+        item = {"skill_id": setup.skills["python"].pk, "status": "done"}
     else:
-        lookup, write = "_milestone_state", services._milestone_in_transaction
-        args = (owner.pk, setup.milestones["portfolio"].pk, True)
-    assert write(*args)[0] is True
-    real_lookup = getattr(services, lookup)
-    calls = {"n": 0}
+        model, write = MilestoneProgress, services.milestone_set_done
+        item = {"milestone_id": setup.milestones["portfolio"].pk, "done": True}
+    assert write(user=owner, **item) is True
+    real_get = QuerySet.get
+    misses = []
 
-    def lookup_misses_once(*args):
-        calls["n"] += 1
-        return [] if calls["n"] == 1 else real_lookup(*args)
+    def get_misses_once(self, *args, **kwargs):
+        if self.model is model and not misses:
+            misses.append(1)
+            raise model.DoesNotExist
+        return real_get(self, *args, **kwargs)
 
-    monkeypatch.setattr(services, lookup, lookup_misses_once)
+    monkeypatch.setattr(QuerySet, "get", get_misses_once)
 
-    assert write(*args)[0] is False
+    assert write(user=owner, **item) is False
 
-    assert calls["n"] == 2
-    model = SkillProgress if kind == "skill" else MilestoneProgress
+    assert misses == [1]
     assert model.objects.filter(user=owner).count() == 1
     assert len(progress_events(owner)) == 1
-
-
-# A second connection holds a transaction open; CI's PostgreSQL run executes this test
-# (tests/conftest.py deselects it elsewhere).
-@pytest.mark.postgresql
-@pytest.mark.django_db(transaction=True)
-def test_a_row_inserted_meanwhile_by_another_request_is_found_and_changed(monkeypatch):
-    """The one statement finds no row, and its insert runs into the row another request
-    inserted meanwhile: it writes nothing, and the check-off runs again as a transaction, which
-    finds that row and changes it."""
-    from tests.factories import UserFactory
-
-    user = UserFactory(username="racer")
-    setup = make_role()
-    target(user, setup.senior)
-    python = setup.skills["python"]
-    fallbacks = []
-    real_fallback = services._skill_in_transaction
-
-    def fallback(*args):
-        fallbacks.append(args)
-        return real_fallback(*args)
-
-    monkeypatch.setattr(services, "_skill_in_transaction", fallback)
-    other = psycopg.connect(**connection.get_connection_params())
-    # Activity as it is at each look: a transaction would keep seeing its first snapshot.
-    watcher = psycopg.connect(**connection.get_connection_params(), autocommit=True)
-    results: list[bool] = []
-    errors: list[BaseException] = []
-
-    def check_off() -> None:
-        try:
-            results.append(services.skill_set_status(user=user, skill=python, status="done"))
-        except BaseException as exc:  # reported below, in the test's own thread
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    try:
-        # The other request's row, inserted and not committed yet.
-        other.execute(
-            "INSERT INTO tracker_skillprogress (user_id, skill_id, status, note, evidence_url,"
-            " updated_at) VALUES (%s, %s, 'learning', '', '', now())",
-            [user.pk, python.pk],
-        )
-        thread = threading.Thread(target=check_off)
-        thread.start()
-        # Commit only once the check-off waits for that row: its insert has met it.
-        for _ in range(500):
-            waiting = watcher.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                " AND query LIKE 'WITH old AS%'"
-            ).fetchone()[0]
-            if waiting:
-                break
-            time.sleep(0.01)
-        assert waiting, "the check-off never waited for the other request's row"
-        other.commit()
-        thread.join(timeout=10)
-    finally:
-        other.close()
-        watcher.close()
-
-    assert errors == []
-    assert results == [True]
-    assert fallbacks == [(user.pk, python.pk, "done")]
-    assert SkillProgress.objects.get(user=user, skill=python).status == SkillStatus.DONE
-    assert progress_events(user) == [("skill", "learning", "done")]
-
-
-def test_the_retry_happens_once_only(db):
-    calls = []
-
-    @services.atomic_with_retry
-    def always_conflicts() -> None:
-        calls.append(1)
-        raise IntegrityError("still conflicting")
-
-    with pytest.raises(IntegrityError):
-        always_conflicts()
-    assert len(calls) == 2
 
 
 # SQLite's shared in-memory test database cannot hold two writers at once; CI's PostgreSQL
@@ -612,11 +526,11 @@ def test_two_identical_posts_at_once_leave_one_row_and_one_event(kind):
             barrier.wait()
             if kind == "skill":
                 changed = services.skill_set_status(
-                    user=user, skill=setup.skills["python"], status="done"
+                    user=user, skill_id=setup.skills["python"].pk, status="done"
                 )
             else:
                 changed = services.milestone_set_done(
-                    user=user, milestone=setup.milestones["portfolio"], done=True
+                    user=user, milestone_id=setup.milestones["portfolio"].pk, done=True
                 )
             results.append(changed)
         except BaseException as exc:  # reported below, in the test's own thread
@@ -645,61 +559,47 @@ def test_two_identical_posts_at_once_leave_one_row_and_one_event(kind):
 # --- Query counts -----------------------------------------------------------------------------
 #
 # A check-off takes the role's items from the catalog cache; only the first request after a
-# catalog change reads them (one query more, counted as `+ 1` below). grow_tenfold changes the
-# catalog, so the first post after it is such a request.
-#
-# On PostgreSQL a check-off is one statement after the session's read, its progress read for
-# htmx included (tracker.services.check_off); elsewhere it is a transaction of a few.
+# catalog change reads them (two queries more, counted as `+ CATALOG` below). grow_tenfold
+# changes the catalog, so the first post after it is such a request.
 
-
-def on_postgresql() -> bool:
-    return connection.vendor == "postgresql"
+CATALOG = 2  # the role's stage skills, and its milestones
+HTMX_READS = 2  # the person's progress on the role's skills, and on its milestones
 
 
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
 def test_a_check_off_runs_a_fixed_number_of_queries_however_much_data(
     owner_client, owner, setup, headers
 ):
-    if on_postgresql():
-        # 1 session with the user, profile and active goal (+ role, target stage), 2 the
-        # check-off: lock, write, event and progress version, and with htmx the items this
-        # person has done on the way to their goal, for the figures swapped out of band.
-        queries, transactions = 2, 0
-    else:
-        # 1 session, 2 SELECT ... FOR UPDATE of the progress row, 3 INSERT or UPDATE of that
-        # row, 4 INSERT of the progress event, 5 UPDATE of the profile's progress version (2-5
-        # in one transaction); with htmx 6 the items this person has done on the way to their
-        # goal (skills and milestones in one UNION ALL).
-        queries, transactions = (6 if headers else 5), 1
-    # After a catalog change, one more: the role's stages, skills and milestones (one UNION ALL).
+    # 1 the account, 2 the goal with its role and target stage; in one transaction: 3 the
+    # progress row, locked (4 inserted when missing, inside a savepoint), 5 its new state,
+    # 6 the event, 7 the profile's progress version. With htmx, the person's progress on the
+    # role, for the item and the figures swapped out of band.
+    reads = HTMX_READS if headers else 0
 
-    def check(skill, status: str, expected: int) -> None:
+    def check(skill, status: str, expected: int, transactions: int = 1) -> None:
         with assert_queries(expected, transactions=transactions):
             response = owner_client.post(skill_url(skill), {"status": status}, **headers)
         assert response.status_code in (200, 303)
 
-    check(setup.skills["python"], "done", queries + 1)  # creates the row
-    check(setup.skills["python"], "learning", queries)  # updates it
+    # The first post after the setup reads the role's items: they were just made.
+    check(setup.skills["python"], "done", 7 + reads + CATALOG, transactions=2)  # makes the row
+    check(setup.skills["python"], "learning", 6 + reads)  # updates it
 
     grow_tenfold(owner, setup)
 
-    check(setup.skills["algebra"], "learning", queries + 1)
-    check(setup.skills["algebra"], "done", queries)
+    check(setup.skills["algebra"], "learning", 7 + reads + CATALOG, transactions=2)
+    check(setup.skills["algebra"], "done", 6 + reads)
 
 
 def test_a_milestone_check_off_runs_the_same_queries_however_much_data(owner_client, owner, setup):
     portfolio, deploy = setup.milestones["portfolio"], setup.milestones["deploy"]
-    # The same as a skill: session with user and goal, (role's items), lock, write, event,
-    # progress version, and with htmx the person's done items; on PostgreSQL all but the session
-    # and the role's items in one statement.
-    htmx, plain, transactions = (2, 2, 0) if on_postgresql() else (6, 5, 1)
-
-    with assert_queries(htmx + 1, transactions=transactions):
+    # The same as a skill's.
+    with assert_queries(7 + HTMX_READS + CATALOG, transactions=2):
         owner_client.post(milestone_url(portfolio), {"done": "1"}, **HTMX)
     grow_tenfold(owner, setup)
-    with assert_queries(htmx + 1, transactions=transactions):
+    with assert_queries(7 + HTMX_READS + CATALOG, transactions=2):
         owner_client.post(milestone_url(deploy), {"done": "1"}, **HTMX)
-    with assert_queries(plain, transactions=transactions):
+    with assert_queries(6, transactions=1):
         owner_client.post(milestone_url(deploy), {"done": "0"})
 
 
@@ -708,22 +608,20 @@ def test_a_no_op_check_off_runs_the_same_queries_or_fewer(owner_client, owner, s
     grow_tenfold(owner, setup)
     owner_client.get(reverse("tracker:plan"))  # the role's items, cached again
 
-    # session with user and goal, then on PostgreSQL the statement that finds nothing to write
-    # and reads the person's progress; elsewhere SELECT ... FOR UPDATE (nothing to write) and
-    # the person's progress.
-    queries, transactions = (2, 0) if on_postgresql() else (3, 1)
-    with assert_queries(queries, transactions=transactions):
+    # The account, the goal, the locked row (nothing to write), and the person's progress.
+    with assert_queries(3 + HTMX_READS, transactions=1):
         owner_client.post(milestone_url(setup.milestones["portfolio"]), {"done": "1"}, **HTMX)
     assert ProgressEvent.objects.filter(user=owner, kind=EventKind.MILESTONE).count() == 1
 
 
-def test_a_note_runs_five_queries_however_much_data(owner_client, owner, setup):
+def test_a_note_runs_a_fixed_number_of_queries_however_much_data(owner_client, owner, setup):
     python = setup.skills["python"]
-    # session with user and goal, (role's items), lock, write, event, progress version.
-    with assert_queries(5 + 1, transactions=1):
+    # The account, the goal, the locked row (made when missing), its note, the event, the
+    # progress version.
+    with assert_queries(7 + CATALOG, transactions=2):
         owner_client.post(skill_url(python, "note"), {"note": "a", "evidence_url": ""})
     grow_tenfold(owner, setup)
-    with assert_queries(5 + 1, transactions=1):
+    with assert_queries(6 + CATALOG, transactions=1):
         owner_client.post(skill_url(python, "note"), {"note": "b", "evidence_url": ""})
-    with assert_queries(5, transactions=1):
+    with assert_queries(6, transactions=1):
         owner_client.post(skill_url(python, "note"), {"note": "c", "evidence_url": ""})

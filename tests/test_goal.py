@@ -84,10 +84,10 @@ def test_the_database_allows_one_active_goal_per_person(owner, setup):
 
 def test_a_goal_change_runs_a_fixed_number_of_queries(owner_client, owner, setup):
     target(owner, setup.mid)
-    # session with the user (profile, goal), the stage with its role; then in one transaction:
-    # the active goal FOR UPDATE, UPDATE it to history, INSERT the new goal, INSERT the event,
-    # UPDATE the profile's progress version.
-    with assert_queries(7, transactions=1):
+    # The account, the stage with its role; then in one transaction: the profile FOR UPDATE
+    # (goal changes of one person queue on it), the active goal FOR UPDATE, UPDATE it to
+    # history, INSERT the new goal, INSERT the event, UPDATE the profile's progress version.
+    with assert_queries(8, transactions=1):
         owner_client.post(URL, {"stage": setup.senior.pk})
 
 

@@ -69,8 +69,7 @@ def setup(owner, other_user):
 
 
 def statements(request: Callable[[], object]) -> list[tuple[str, list | dict]]:
-    """The reads of the large tables that `request()` sends, with their parameters; on
-    PostgreSQL a check-off's one statement too, which reads before it writes."""
+    """The reads of the large tables that `request()` sends, with their parameters."""
     sent: list[tuple[str, list | dict]] = []
 
     def record(execute, sql, params, many, context):
@@ -161,13 +160,13 @@ def test_the_plan_reads_goal_and_progress_by_index(owner_client, owner, setup):
     # A person has a goal or two: the active-goal index, or the plain one of the person's goals.
     by_person = {"one_active_goal_per_user", *index_names("tracker_goal", ("user_id",))}
     assert uses(goal, "tracker_goal", by_person), goal
-    ((_, progress),) = reads(page, "tracker_skillprogress")
-    skills = index_names("tracker_skillprogress", LARGE["tracker_skillprogress"])
-    milestones = index_names("tracker_milestoneprogress", LARGE["tracker_milestoneprogress"])
-    assert uses(progress, "tracker_skillprogress", skills), progress
-    assert uses(progress, "tracker_milestoneprogress", milestones), progress
-    assert by_person_and_item(progress, "tracker_skillprogress", "skill_id"), progress
-    assert by_person_and_item(progress, "tracker_milestoneprogress", "milestone_id"), progress
+    for table, (_, item) in (
+        ("tracker_skillprogress", LARGE["tracker_skillprogress"]),
+        ("tracker_milestoneprogress", LARGE["tracker_milestoneprogress"]),
+    ):
+        ((_, progress),) = reads(page, table)
+        assert uses(progress, table, index_names(table, LARGE[table])), progress
+        assert by_person_and_item(progress, table, item), progress
 
 
 def test_the_dashboard_reads_events_by_index(owner_client, owner, setup):
@@ -198,22 +197,10 @@ def test_a_check_off_locks_and_reads_by_index(owner_client, setup):
 
     found = reads(check_off, "tracker_skillprogress")
     skills = index_names("tracker_skillprogress", LARGE["tracker_skillprogress"])
-    if connection.vendor == "postgresql":
-        # One statement locks, writes, bumps the version and reads the person's progress.
-        ((sql, plan),) = found
-        assert sql.lstrip().startswith("WITH old AS") and "FOR UPDATE" in sql, sql
-        lock = progress = plan
-        # The row is locked by (person, item), then written by its primary key, and the
-        # person's version found by the profile's unique key: no plan reads a table whole.
-        assert re.search(r"Index Cond: \(\(user_id = .*\) AND \(skill_id = '?\$?\d", lock), lock
-        by_key = r"Index Scan using \w+ on tracker_skillprogress mine\s+.*\n\s+Index Cond: \(id = "
-        assert re.search(by_key, lock), lock
-        profile = index_names("tracker_profile", ("user_id",))
-        assert uses(plan, "tracker_profile", profile), plan
-        assert "Seq Scan" not in plan, plan
-    else:
-        plans = {"UNION" not in sql: plan for sql, plan in found}
-        lock, progress = plans[True], plans[False]
+    # The row locked by (person, item), then the person's progress on the role's skills.
+    plans = {" IN (" in sql: plan for sql, plan in found}
+    lock, progress = plans[False], plans[True]
     assert uses(lock, "tracker_skillprogress", skills), lock
+    assert by_person_and_item(lock, "tracker_skillprogress", "skill_id"), lock
     assert uses(progress, "tracker_skillprogress", skills), progress
     assert by_person_and_item(progress, "tracker_skillprogress", "skill_id"), progress

@@ -9,11 +9,11 @@ from datetime import timedelta
 import pytest
 from axes.models import AccessAttempt
 from axes.utils import reset
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
 from tests.factories import PASSWORD, UserFactory
-from tracker.models import Session
 
 LOGIN = "/accounts/login/"
 WRONG = "Wrong-Guess-Passphrase-913"

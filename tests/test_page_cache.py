@@ -9,6 +9,7 @@ import pytest
 from django.contrib.admin.sites import site
 from django.contrib.messages import INFO, add_message
 from django.contrib.messages.storage.fallback import FallbackStorage
+from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
@@ -38,7 +39,7 @@ def percent(html: str) -> str:
 def test_the_second_view_is_the_kept_copy(owner_client, setup, django_assert_num_queries):
     first = owner_client.get(PLAN).content.decode()
 
-    with django_assert_num_queries(1):  # session with the user
+    with django_assert_num_queries(2):  # the account, the profile with its progress version
         second = owner_client.get(PLAN).content.decode()
 
     assert ANY_TOKEN.sub("", first) == ANY_TOKEN.sub("", second)
@@ -64,11 +65,11 @@ def test_every_change_a_person_makes_moves_their_version(owner, setup):
         return Profile.objects.get(user=owner).progress_version
 
     changes = [
-        lambda: services.skill_set_status(user=owner, skill=python, status="learning"),
-        lambda: services.milestone_set_done(user=owner, milestone=portfolio, done=True),
-        lambda: services.skill_save_note(user=owner, skill=python, note="n", evidence_url=""),
+        lambda: services.skill_set_status(user=owner, skill_id=python.pk, status="learning"),
+        lambda: services.milestone_set_done(user=owner, milestone_id=portfolio.pk, done=True),
+        lambda: services.skill_save_note(user=owner, skill_id=python.pk, note="n", evidence_url=""),
         lambda: services.milestone_save_note(
-            user=owner, milestone=portfolio, note="n", evidence_url=""
+            user=owner, milestone_id=portfolio.pk, note="n", evidence_url=""
         ),
         lambda: services.goal_set(user=owner, stage=setup.mid),
     ]
@@ -78,7 +79,7 @@ def test_every_change_a_person_makes_moves_their_version(owner, setup):
         assert version() == was + 1
     # A change that changes nothing keeps the version.
     was = version()
-    assert services.skill_set_status(user=owner, skill=python, status="learning") is False
+    assert services.skill_set_status(user=owner, skill_id=python.pk, status="learning") is False
     assert version() == was
 
 
@@ -96,7 +97,7 @@ def test_a_settings_change_shows_on_the_dashboard_at_once(owner_client, owner, s
 
 def test_an_admin_edit_of_progress_shows_at_once(owner_client, owner, setup, admin_user):
     python = setup.skills["python"]
-    services.skill_set_status(user=owner, skill=python, status="learning")
+    services.skill_set_status(user=owner, skill_id=python.pk, status="learning")
     before = percent(owner_client.get(PLAN).content.decode())
 
     row = SkillProgress.objects.get(user=owner, skill=python)
@@ -132,7 +133,7 @@ def test_a_catalog_edit_shows_at_once(owner_client, setup):
 
 def test_a_saved_profile_never_puts_the_version_back(owner, setup):
     stale = Profile.objects.get(user=owner)
-    services.skill_set_status(user=owner, skill=setup.skills["python"], status="done")
+    services.skill_set_status(user=owner, skill_id=setup.skills["python"].pk, status="done")
     moved = Profile.objects.get(user=owner).progress_version
 
     stale.display_name = "Ana"
@@ -201,14 +202,14 @@ def test_the_dashboard_copy_lasts_until_a_completion_leaves_the_pace_window(owne
 
 def test_an_expired_copy_is_rendered_again(owner_client, owner, setup, monkeypatch):
     rendered = []
-    real = views._dashboard_page
+    real = views._dashboard_context
 
-    def expired(request, token):
-        response, _until = real(request, token)
-        rendered.append(response)
-        return response, timezone.now() - timedelta(seconds=1)
+    def expired(*args):
+        context, _until = real(*args)
+        rendered.append(context)
+        return context, timezone.now() - timedelta(seconds=1)
 
-    monkeypatch.setattr(views, "_dashboard_page", expired)
+    monkeypatch.setattr(views, "_dashboard_context", expired)
     owner_client.get(DASHBOARD)
     owner_client.get(DASHBOARD)
 
@@ -216,10 +217,19 @@ def test_an_expired_copy_is_rendered_again(owner_client, owner, setup, monkeypat
 
 
 def test_messages_added_elsewhere_stop_the_copy(rf, owner, setup):
-    request = rf.get(PLAN)
-    request.user = owner
-    request.session = {}
-    request._messages = FallbackStorage(request)
-    add_message(request, INFO, "hello")
+    rendered = []
 
-    assert page_cache._key("plan", request) is None
+    def render(profile, extra):
+        rendered.append(extra)
+        return HttpResponse("the page"), None
+
+    for _ in range(2):
+        request = rf.get(PLAN)
+        request.user = owner
+        request.session = {}
+        request._messages = FallbackStorage(request)
+        add_message(request, INFO, "hello")
+        page_cache.serve(request, "plan", 1, render)
+
+    # Rendered for each request, with its own token rather than the kept copy's placeholder.
+    assert rendered == [{}, {}]

@@ -137,18 +137,18 @@ def test_a_user_without_a_profile_gets_one(owner_client, owner):
     assert Profile.objects.filter(user=owner).exists()
 
 
-def test_it_runs_four_queries_however_much_data(
+def test_it_runs_five_queries_however_much_data(
     owner_client, owner, setup, django_assert_num_queries
 ):
     RegionFactory.create_batch(3)
-    # 1 session with the user, profile and active goal (role, target stage), 2 profile with
-    # region (the form's instance), 3 published stages with their roles for the goal select,
-    # 4 regions for the region select.
-    with django_assert_num_queries(4):
+    # 1 the account, 2 the profile with its region (the form's instance), 3 the active goal
+    # (role, target stage), 4 published stages with their roles for the goal select, 5 regions
+    # for the region select.
+    with django_assert_num_queries(5):
         assert owner_client.get(URL).status_code == 200
 
     grow_tenfold(owner, setup)
     RegionFactory.create_batch(27)
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert owner_client.get(URL).status_code == 200

@@ -84,9 +84,12 @@ def test_a_file_asked_for_by_its_plain_name_is_kept_an_hour_only(client):
 def member(owner):
     setup = make_role(slug="ml-engineer")
     target(owner, setup.senior)
-    services.skill_set_status(user=owner, skill=setup.skills["python"], status="done")
+    services.skill_set_status(user=owner, skill_id=setup.skills["python"].pk, status="done")
     services.skill_save_note(
-        user=owner, skill=setup.skills["algebra"], note="Halfway", evidence_url="https://x.dev"
+        user=owner,
+        skill_id=setup.skills["algebra"].pk,
+        note="Halfway",
+        evidence_url="https://x.dev",
     )
     return setup
 

@@ -7,11 +7,10 @@ import csv
 import io
 import logging
 from datetime import date, datetime
-from importlib import import_module
 from typing import Any
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.decorators import login_required
@@ -227,36 +226,13 @@ def progress_rows(*, user: AbstractBaseUser) -> list[list[str]]:
 # --- Deleting an account ------------------------------------------------------------------------
 
 
-def _session_store() -> Any:
-    return import_module(settings.SESSION_ENGINE).SessionStore
-
-
-def user_session_keys(*, user_id: int) -> list[str]:
-    """The keys of every live session signed in as this person.
-
-    Found by the session's account column (tracker.models.Session), which the session engine
-    sets from the session's data on every save, so a key Django cycled since (a password change
-    does) is found as well. Needs the session engine's database table (config.sessions, or its
-    cached_db form).
-    """
-    model = _session_store().get_model_class()
-    live = model.objects.filter(user_id=user_id, expire_date__gt=timezone.now())
-    return list(live.values_list("session_key", flat=True))
-
-
 @transaction.atomic
-def account_delete(*, user: AbstractBaseUser) -> int:
-    """Delete the person, their data and all their sessions; returns how many sessions ended.
+def account_delete(*, user: AbstractBaseUser) -> None:
+    """Delete the person and their data. Their sessions on other devices end with the account:
+    a session whose account is gone is nobody's (django.contrib.auth.get_user).
 
     The catalog is untouched: progress rows point at it, never the other way round.
     """
-    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-
-    keys = user_session_keys(user_id=user.pk)
-    store = _session_store()()
-    for key in keys:
-        # Through the store, so a cached_db engine forgets its cached copy too.
-        store.delete(key)
     # Log-in records carry the person's address and browser; a failed-attempt record left behind
     # would also count against whoever takes the username next.
     username = user.get_username()
@@ -265,8 +241,7 @@ def account_delete(*, user: AbstractBaseUser) -> int:
     # Through a queryset, so `user` keeps its pk for the log line and the log-out signal.
     # Profile, goals, progress and events go with it (on_delete=CASCADE).
     get_user_model().objects.filter(pk=user.pk).delete()
-    logger.info("account deleted user_id=%s sessions=%d", user.pk, len(keys))
-    return len(keys)
+    logger.info("account deleted user_id=%s", user.pk)
 
 
 class AccountDeleteForm(forms.Form):

@@ -6,4 +6,9 @@ class TrackerConfig(AppConfig):
     verbose_name = "People's progress"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from careers import usage
+
+        from . import signals  # noqa: F401  (connects its signal receivers)
+        from .usage import catalog_rows_in_progress
+
+        usage.register(catalog_rows_in_progress)

@@ -5,9 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
-from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.http import QueryDict
 
 from careers.models import Region
 
@@ -26,22 +24,17 @@ class SignupForm(UserCreationForm):
         fields = ("username", "email")
 
 
-# A check-off posts one value, checked by a form field alone. Fields keep no state between
-# calls to clean(), so one serves every request, where a Form would copy its fields for each.
-SKILL_STATUS = forms.ChoiceField(choices=SkillStatus.choices)
-# The form posts the state it wants, never "toggle": a retried post changes nothing more.
-MILESTONE_DONE = forms.TypedChoiceField(
-    choices=[("1", "Done"), ("0", "Not done")], coerce="1".__eq__
-)
+class SkillStatusForm(forms.Form):
+    # The form posts the state it wants, never "toggle": a retried post changes nothing more.
+    status = forms.ChoiceField(choices=SkillStatus.choices)
 
 
-def posted(field: forms.Field, data: QueryDict, name: str) -> Any:
-    """The value posted as `name` (the last one, as a form reads it) cleaned by `field`; None if
-    it is missing or not valid."""
-    try:
-        return field.clean(data.get(name))
-    except ValidationError:
-        return None
+class MilestoneDoneForm(forms.Form):
+    done = forms.TypedChoiceField(choices=[("1", "Done"), ("0", "Not done")], coerce="1".__eq__)
+
+
+class GoalForm(forms.Form):
+    stage = forms.IntegerField(min_value=1)
 
 
 class WebURLField(forms.URLField):
@@ -58,7 +51,7 @@ class NoteForm(forms.Form):
     note = forms.CharField(
         max_length=NOTE_MAX_LENGTH,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "autofocus": True}),
         help_text=f"Up to {NOTE_MAX_LENGTH} characters, for yourself.",
     )
     evidence_url = WebURLField(
@@ -66,8 +59,13 @@ class NoteForm(forms.Form):
         max_length=EVIDENCE_MAX_LENGTH,
         required=False,
         assume_scheme="https",
-        help_text="A web address (http or https) showing your work: a repository, a certificate.",
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+        help_text="A web address (http or https): a repository, a certificate, a write-up.",
     )
+
+    def __init__(self, *args: Any, row_id: str = "", **kwargs: Any) -> None:
+        # Each item's form has ids of its own: with htmx several can be open on one page.
+        super().__init__(*args, auto_id=f"{row_id}-%s" if row_id else "id_%s", **kwargs)
 
 
 class ProfileForm(forms.ModelForm):

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models import Q
 
@@ -94,7 +94,9 @@ class SkillProgress(models.Model):
     )
     skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="progress")
     # No row means "not started"; a row keeps its note and evidence even when set back.
-    status = models.CharField(max_length=12, choices=SkillStatus.choices)
+    status = models.CharField(
+        max_length=12, choices=SkillStatus.choices, default=SkillStatus.NOT_STARTED
+    )
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     note = models.CharField(max_length=NOTE_MAX_LENGTH, blank=True)
@@ -113,6 +115,20 @@ class SkillProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.skill_id} {self.status}"
+
+    @property
+    def shown_date(self) -> datetime | None:
+        """The date a checklist shows for the skill: since when learning, or when done."""
+        if self.status == SkillStatus.DONE:
+            return self.completed_at
+        return self.started_at if self.status == SkillStatus.LEARNING else None
+
+    def set_status(self, status: str, now: datetime) -> None:
+        # The first start is kept, whatever happened since.
+        if status == SkillStatus.LEARNING and self.started_at is None:
+            self.started_at = now
+        self.completed_at = now if status == SkillStatus.DONE else None
+        self.status = status
 
 
 class MilestoneProgress(models.Model):
@@ -143,6 +159,18 @@ class MilestoneProgress(models.Model):
     @property
     def done(self) -> bool:
         return self.completed_at is not None
+
+    @property
+    def status(self) -> str:
+        """As a checklist line shows it: done or not started."""
+        return SkillStatus.DONE if self.done else SkillStatus.NOT_STARTED
+
+    @property
+    def shown_date(self) -> datetime | None:
+        return self.completed_at
+
+    def set_done(self, done: bool, now: datetime) -> None:
+        self.completed_at = now if done else None
 
 
 class EventKind(models.TextChoices):
@@ -188,29 +216,3 @@ class ProgressEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.from_state} -> {self.to_state}"
-
-
-class Session(AbstractBaseSession):
-    """Django's database session with the signed-in account as a column of its own.
-
-    The session engine (config.sessions) reads the session, the account, its profile and active
-    goal in one statement by joining on it, and deleting an account ends its sessions by it.
-    Kept up to date from the session's data on every save; empty while nobody is signed in.
-    """
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-
-    class Meta(AbstractBaseSession.Meta):
-        db_table = "tracker_session"
-
-    @classmethod
-    def get_session_store_class(cls) -> type:
-        from config.sessions import SessionStore
-
-        return SessionStore

@@ -1,98 +1,70 @@
-"""A person's own pages, kept whole until their data or the catalog changes.
+"""A person's plan and dashboard, kept whole until their data or the catalog changes.
 
-The plan and the dashboard show nothing but the catalog and the person's own data, and both
-carry a version: the catalog version (careers.cache) and the person's (`Person.version_key`,
-moved forward in the same transaction as every change to their data). A page rendered for one
-pair of versions is therefore right for as long as both stay the same, and is kept under them.
-The version is read with the account before anything else, so a page can only ever be kept under
-a version older than what it shows, never newer: a stale copy is never served.
+Both pages show nothing but the catalog and the person's own data, so a page rendered at one
+catalog version (careers.cache) and one progress version of the person (Profile.progress_version,
+moved forward in the same transaction as every change to their data) is right for as long as both
+stay the same, and is kept under them; the release is in every cache key (settings.CACHES).
+The progress version is read before the page is rendered, so a copy can only ever be kept under
+a version older than what it shows, never newer. What else a page depends on (the dashboard's
+pace counts the last four weeks) goes into the copy's end time.
 
-What else a page depends on goes into `until`: the dashboard's pace counts completions of the last
-four weeks, so its copy lasts only until the oldest of them leaves that window.
-
-The CSRF token is the one value that differs between requests of the same person: the copy holds
-a marker where the token goes, filled in as the page is served (config.copies, shared with the
-public pages). A page with messages to show is rendered for the request alone.
-
-Copies live in the process (a few hundred, the most recent) and in the shared cache, so that with
-Redis every worker can serve a copy another one rendered.
+The CSRF token differs between a person's devices, so the copy holds a placeholder where the
+token goes, and each request's own token is put in as the copy is served. A page with messages
+to show is rendered for its request alone.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
 
-from careers import cache as catalog_cache
-from careers.cache import Recent
-from config.copies import CSRF_SLOT, has_messages
-from config.copies import serve as serve_copy
+from .models import Profile
+from .selectors import profile as read_profile
 
-from . import people
+# Stands for the CSRF token in a kept page. Nothing a person or an editor can enter holds a NUL
+# (Django's form fields refuse it), so the placeholder is never confused with content.
+CSRF_PLACEHOLDER = "\x00csrf-token\x00"
 
-_local = Recent(size=256)
-_MISSING = object()
-
-
-@dataclass(frozen=True)
-class Copy:
-    body: bytes
-    # The moment the page stops being right whatever happens; None: only a change ends it.
-    until: datetime | None = None
-
-    def fresh(self) -> bool:
-        return self.until is None or timezone.now() < self.until
+# Renders the page for the person's profile, with this context added (the CSRF token's
+# placeholder, or nothing), and says until when it holds (None: until something changes).
+Render = Callable[[Profile, dict[str, Any]], tuple[HttpResponse, datetime | None]]
 
 
-# `render(token)` renders the page with `token` as its CSRF token and says until when it holds.
-Render = Callable[[str], tuple[HttpResponse, datetime | None]]
+def _key(request: HttpRequest, name: str, profile: Profile, catalog_version: int) -> str:
+    # The page greets the person by their username when they have no display name.
+    account = hashlib.blake2b(request.user.get_username().encode(), digest_size=8).hexdigest()
+    return (
+        f"page:{name}:{request.user.pk}:{account}:{profile.pk}:{profile.progress_version}"
+        f":catalog:{catalog_version}"
+    )
 
 
-def clear_local() -> None:
-    """Forget the copies this process holds (for tests)."""
-    _local.clear()
-
-
-def _key(name: str, request: HttpRequest) -> str | None:
-    if request.method not in ("GET", "HEAD"):
-        return None
-    person = people.of(request.user)
-    version = person.version_key if person is not None else None
-    at = catalog_cache.version()
-    if version is None or at is None:
-        return None
-    if has_messages(request):
-        return None
-    # The name the pages greet them by, when they have no display name, is the account's own.
-    account = catalog_cache.key_part(request.user.get_username())
-    return f"person:{request.user.pk}:{version}:{account}:catalog:{at}:{name}"
-
-
-def serve(request: HttpRequest, name: str, render: Render) -> HttpResponse:
-    """The page `name` of the signed-in person, from a copy when one is right for it."""
-    key = _key(name, request)
-    if key is None:
-        return render(get_token(request))[0]
-    copy = _local.get(key)
-    if copy is None:
-        copy = cache.get(key)
-        if copy is not None:
-            _local.put(key, copy)
-    if copy is None or not copy.fresh():
-        response, until = render(CSRF_SLOT)
+def serve(
+    request: HttpRequest, name: str, catalog_version: int | None, render: Render
+) -> HttpResponse:
+    """The page `name` of the signed-in person, from a kept copy when one is right for it."""
+    profile = read_profile(request.user)
+    # len() reads the messages without marking them shown: the page that shows them is rendered.
+    if catalog_version is None or request.method != "GET" or len(get_messages(request)):
+        return render(profile, {})[0]
+    key = _key(request, name, profile, catalog_version)
+    copy = cache.get(key)
+    if copy is None or (copy["until"] is not None and timezone.now() >= copy["until"]):
+        response, until = render(profile, {"csrf_token": CSRF_PLACEHOLDER})
         if response.status_code != 200:
-            return render(get_token(request))[0]
-        copy = Copy(response.content, until)
+            return render(profile, {})[0]
+        copy = {"body": response.content.decode(), "until": until}
         timeout = settings.PERSONAL_PAGE_CACHE_TIMEOUT
         if until is not None:
             timeout = min(timeout, max(1, int((until - timezone.now()).total_seconds()) + 1))
         cache.set(key, copy, timeout=timeout)
-        _local.put(key, copy)
-    return serve_copy(request, copy.body)
+    return HttpResponse(copy["body"].replace(CSRF_PLACEHOLDER, get_token(request)))

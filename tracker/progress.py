@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
 
+from careers.salaries import Band
+
 SKILL: Literal["skill"] = "skill"
 MILESTONE: Literal["milestone"] = "milestone"
 ItemKind = Literal["skill", "milestone"]
@@ -249,25 +251,6 @@ def _path(
 
 
 # --- Salary -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Band:
-    id: int
-    stage_id: int | None
-    region_id: int | None
-    pay_basis: str = "base"
-    position: int = 0
-    low: int | None = None
-    high: int | None = None
-    midpoint: int | None = None
-    midpoint_kind: str = ""
-    p10: int | None = None
-    p90: int | None = None
-    year: int | None = None
-    source_title: str = ""
-    section: str = ""
-    note: str = ""
 
 
 @dataclass(frozen=True)

@@ -135,7 +135,7 @@ def apply_catalog(data: Any) -> Summary:
         summary = _apply(catalog)
         if summary.changed:
             # Bulk updates (retiring, renaming, re-positioning) send no model signals.
-            signals.announce_change()
+            signals.catalog_changed()
     return summary
 
 

@@ -212,7 +212,7 @@ def person(context, log_in):
     user = UserFactory(username="ana")
     setup = make_role()
     target(user, setup.senior)
-    services.skill_set_status(user=user, skill=setup.skills["python"], status="done")
+    services.skill_set_status(user=user, skill_id=setup.skills["python"].pk, status="done")
     log_in(context, user)
     return setup
 

@@ -47,13 +47,13 @@ def person_with_progress(username: str = "ana"):
     services.goal_set(user=user, stage=mle.default_target)
     skills = mle.required_skills(mle.first)
     for skill in skills[:3]:
-        services.skill_set_status(user=user, skill=skill, status="done")
-    services.skill_set_status(user=user, skill=skills[3], status="learning")
+        services.skill_set_status(user=user, skill_id=skill.pk, status="done")
+    services.skill_set_status(user=user, skill_id=skills[3].pk, status="learning")
     milestone = mle.milestones(mle.first)[0]
-    services.milestone_set_done(user=user, milestone=milestone, done=True)
+    services.milestone_set_done(user=user, milestone_id=milestone.pk, done=True)
     services.milestone_save_note(
         user=user,
-        milestone=milestone,
+        milestone_id=milestone.pk,
         note="Graduated in June.",
         evidence_url="https://example.com/diploma?year=2024&field=cs",
     )

@@ -1,19 +1,10 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from django import template
 
-from careers.models import Level, PayBasis, SalaryBand, Stage
-from careers.salaries import band_figure
-from tracker.models import (
-    EVIDENCE_MAX_LENGTH,
-    NOTE_MAX_LENGTH,
-    EventKind,
-    SkillStatus,
-)
-from tracker.progress import Band
-from tracker.selectors import Activity
+from careers.models import PayBasis, SalaryBand
+from careers.salaries import Band, band_figure
+from tracker.models import EventKind, ProgressEvent, SkillStatus
 
 register = template.Library()
 
@@ -31,11 +22,16 @@ _NOTE_CHANGES = {
 
 
 @register.filter
-def describe_event(event: Activity) -> str:
+def describe_event(event: ProgressEvent) -> str:
     """One line of recent activity, e.g. "Python: done"."""
-    if event.kind == EventKind.GOAL and event.goal_role is not None:
-        return f"New target: {event.goal_role}, {event.goal_stage}"
-    name = event.skill_name or event.milestone_title or "An item"
+    if event.kind == EventKind.GOAL and event.goal is not None:
+        return f"New target: {event.goal.role.name}, {event.goal.target_stage.title}"
+    if event.skill is not None:
+        name = event.skill.name
+    elif event.milestone is not None:
+        name = event.milestone.title
+    else:
+        name = "An item"
     if event.kind == EventKind.NOTE:
         what = _NOTE_CHANGES.get(event.to_state, "note saved")
     elif event.kind == EventKind.MILESTONE:
@@ -54,22 +50,3 @@ def figure(band: SalaryBand | Band | None) -> str:
 def pay_basis(value: str) -> str:
     """ "Base pay" or "Total compensation" for a band's pay_basis value."""
     return PayBasis(value).label if value in PayBasis.values else value
-
-
-@register.simple_tag
-def default_target_stage(chain: Sequence[Stage]) -> Stage | None:
-    """The stage "Make this my target" offers first: the last senior stage of the chain."""
-    seniors = [stage for stage in chain if stage.level == Level.SENIOR]
-    if seniors:
-        return seniors[-1]
-    return chain[-1] if chain else None
-
-
-@register.simple_tag
-def note_max_length() -> int:
-    return NOTE_MAX_LENGTH
-
-
-@register.simple_tag
-def evidence_max_length() -> int:
-    return EVIDENCE_MAX_LENGTH

@@ -376,7 +376,6 @@ class Command(BaseCommand):
         signed_in.cookies[settings.SESSION_COOKIE_NAME] = login_session(user)
         # As a browser holds them after logging in: the session, the signed-in hint and the
         # CSRF cookie (the check-offs send the page's token with it).
-        signed_in.cookies[settings.SIGNED_IN_COOKIE_NAME] = "1"
         signed_in.cookies[settings.CSRF_COOKIE_NAME] = self.csrf.cookie
         return anonymous, signed_in
 
@@ -523,7 +522,6 @@ class Command(BaseCommand):
             # The cookies a browser holds once signed in: the session, the signed-in hint, and
             # the CSRF cookie every page it was shown since has set.
             cookies.append(f"{settings.SESSION_COOKIE_NAME}={session}")
-            cookies.append(f"{settings.SIGNED_IN_COOKIE_NAME}=1")
             cookies.append(f"{settings.CSRF_COOKIE_NAME}={csrf}")
         if page.checkoff:
             # As the browser posts it: the page's token (in page.headers) with the cookie, from

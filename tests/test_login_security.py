@@ -4,13 +4,18 @@ deactivation, and what the operators' log says about it all."""
 from __future__ import annotations
 
 import logging
+import runpy
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from axes.models import AccessAttempt
 from axes.utils import reset
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.sessions.models import Session
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from tests.factories import PASSWORD, UserFactory
@@ -226,3 +231,67 @@ def test_it_logs_a_lockout_without_the_password(client, owner, all_logs):
     for text in texts:
         assert WRONG not in text
         assert PASSWORD not in text
+
+
+# --- An account deleted while it logs in ------------------------------------------------------
+
+
+def test_a_login_racing_the_deletion_of_its_account_is_no_error(client, owner, monkeypatch):
+    real = ModelBackend.authenticate
+
+    def authenticate_then_delete(self, request, **credentials):
+        user = real(self, request, **credentials)
+        # Deleted by another request between the password check and the session write.
+        get_user_model().objects.filter(pk=owner.pk).delete()
+        return user
+
+    monkeypatch.setattr(ModelBackend, "authenticate", authenticate_then_delete)
+
+    response = log_in(client)
+
+    assert response.status_code == 302
+    assert not get_user_model().objects.filter(pk=owner.pk).exists()
+    assert not signed_in(client)
+
+
+def test_logging_in_records_when(client, owner):
+    log_in(client)
+
+    owner.refresh_from_db()
+    assert owner.last_login is not None
+    assert timezone.now() - owner.last_login < timedelta(minutes=1)
+
+
+# --- Behind the TLS proxy ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def behind_proxy(monkeypatch):
+    """The settings DJANGO_BEHIND_PROXY=1 gives, read from config/settings.py as it runs."""
+    monkeypatch.setenv("DJANGO_BEHIND_PROXY", "1")
+    values = runpy.run_path(str(Path(settings.BASE_DIR) / "config" / "settings.py"))
+    names = [name for name in values if name.startswith(("AXES_IPWARE_", "IPWARE_"))]
+    assert names
+    with override_settings(**{name: values[name] for name in names}):
+        yield
+
+
+def through_proxy(client_address: str) -> Client:
+    # The proxy connects from its own address and appends the client's to X-Forwarded-For,
+    # after whatever the client sent there itself.
+    return Client(
+        REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=f"198.51.100.66, {client_address}"
+    )
+
+
+def test_behind_the_proxy_a_lockout_holds_one_address_not_everyone(owner, behind_proxy):
+    attacker, owner_browser = through_proxy("203.0.113.7"), through_proxy("203.0.113.8")
+
+    assert lock_out(attacker).status_code == 429
+    log_in(owner_browser)
+
+    assert signed_in(owner_browser)
+    assert AccessAttempt.objects.get().ip_address == "203.0.113.7"
+    # What the client itself put in the header is not trusted: sending another address there
+    # does not lift the lockout.
+    assert log_in(through_proxy("203.0.113.7"), password=PASSWORD).status_code == 429

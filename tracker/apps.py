@@ -8,7 +8,8 @@ class TrackerConfig(AppConfig):
     def ready(self) -> None:
         from careers import usage
 
-        from . import signals  # noqa: F401  (connects its signal receivers)
+        from . import signals
         from .usage import catalog_rows_in_progress
 
+        signals.connect()
         usage.register(catalog_rows_in_progress)

@@ -1,11 +1,12 @@
-# Two entry points for a fresh machine: `make run` and `make test`.
+# Two entry points for a fresh machine: `make run` and `make test`. `make check` is the fast
+# inner loop: lint, types and every test that needs no browser, on SQLite.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 CATALOG ?= catalog/catalog.yaml
 
-.PHONY: run test install install-dev migrate catalog lint bench vendor clean
+.PHONY: run test check install install-dev migrate catalog lint bench vendor clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,14 +31,19 @@ catalog: migrate
 run: catalog
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# Tests run in two processes (pytest-xdist), one per core.
 test: install-dev
 	scripts/ensure-test-tools
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+check: lint
+	$(PY) -m pytest -n 2 -q -m "not browser" $(PYTEST_ARGS)
 
 lint: install-dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy .
 
 bench: install-dev
 	scripts/ensure-bench-tools

@@ -44,7 +44,7 @@ def version() -> int | None:
 def bump() -> None:
     """Put everything derived from the catalog out of use."""
     try:
-        if cache.incr(VERSION_KEY) is not None:
+        if cache.incr(VERSION_KEY):  # 0: the cache did not answer
             return
     except ValueError:  # no version yet, or it expired: any fresh one will do
         pass

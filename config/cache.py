@@ -80,9 +80,10 @@ class ResilientRedisCache(RedisCache):
     def delete_many(self, keys: Any, version: int | None = None) -> None:
         self._guard("delete_many", None, partial(super().delete_many, keys, version))
 
-    def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int | None:
-        # None when Redis is away; a missing key still raises ValueError, as Django's does.
-        return self._guard("incr", None, partial(super().incr, key, delta, version))
+    def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
+        # 0 when Redis is away, as no count that Redis keeps would be; a missing key still
+        # raises ValueError, as Django's does.
+        return self._guard("incr", 0, partial(super().incr, key, delta, version))
 
     def touch(self, key: Any, timeout: Any = None, version: int | None = None) -> bool:
         return self._guard("touch", False, partial(super().touch, key, timeout, version))
@@ -90,5 +91,5 @@ class ResilientRedisCache(RedisCache):
     def has_key(self, key: Any, version: int | None = None) -> bool:
         return self._guard("has_key", False, partial(super().has_key, key, version))
 
-    def clear(self) -> bool:
-        return self._guard("clear", False, partial(super().clear))
+    def clear(self) -> None:
+        self._guard("clear", None, partial(super().clear))

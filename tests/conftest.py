@@ -24,6 +24,35 @@ def pytest_collection_modifyitems(config, items):
         items[:] = [item for item in items if item not in deselected]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """Django's password hasher is slow on purpose; tests make hundreds of accounts."""
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _redis_database_of_its_own(worker_id):
+    """With several test processes (pytest-xdist), each clears the cache between tests: on
+    Redis each needs a database of its own (counting down from REDIS_URL's), or one would
+    clear away what the other just stored."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    cache = settings.CACHES["default"]
+    if worker_id == "master" or not cache["BACKEND"].endswith("ResilientRedisCache"):
+        yield
+        return
+    base, _, number = cache["LOCATION"].rpartition("/")
+    own = int(number or 0) - int(worker_id.removeprefix("gw"))
+    if own < 0:
+        raise pytest.UsageError(f"REDIS_URL's database must be at least {-own} higher")
+    with override_settings(CACHES={"default": cache | {"LOCATION": f"{base}/{own}"}}):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache

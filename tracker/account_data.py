@@ -14,10 +14,10 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,9 +26,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from careers.models import StageSkill
 
+from .http import HttpResponseSeeOther, PersonRequest
 from .models import Goal, MilestoneProgress, Profile, ProgressEvent, SkillProgress
 from .selectors import DONE, NOT_DONE
-from .views import HttpResponseSeeOther
 
 logger = logging.getLogger("pathwise.auth")
 
@@ -57,7 +57,7 @@ def _when(value: datetime | date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _goals(user: AbstractBaseUser) -> list[Goal]:
+def _goals(user: User) -> list[Goal]:
     # Active first, then past goals newest first: the order the CSV prefers roles in.
     return list(
         Goal.objects.filter(user=user)
@@ -66,13 +66,13 @@ def _goals(user: AbstractBaseUser) -> list[Goal]:
     )
 
 
-def _skill_rows(user: AbstractBaseUser) -> list[SkillProgress]:
+def _skill_rows(user: User) -> list[SkillProgress]:
     return list(
         SkillProgress.objects.for_user(user).select_related("skill").order_by("skill__name", "id")
     )
 
 
-def _milestone_rows(user: AbstractBaseUser) -> list[MilestoneProgress]:
+def _milestone_rows(user: User) -> list[MilestoneProgress]:
     return list(
         MilestoneProgress.objects.for_user(user)
         .select_related("milestone__role", "milestone__stage")
@@ -80,7 +80,7 @@ def _milestone_rows(user: AbstractBaseUser) -> list[MilestoneProgress]:
     )
 
 
-def account_data(*, user: AbstractBaseUser) -> dict[str, Any]:
+def account_data(*, user: User) -> dict[str, Any]:
     """Everything Pathwise keeps about one person, in plain JSON types. Five queries."""
     profile = Profile.objects.select_related("region").filter(user=user).first()
     goals = _goals(user)
@@ -174,13 +174,13 @@ def csv_cell(value: object) -> str:
     return text
 
 
-def progress_rows(*, user: AbstractBaseUser) -> list[list[str]]:
+def progress_rows(*, user: User) -> list[list[str]]:
     """One row per skill or milestone the person has progress on. Four queries."""
     skills = _skill_rows(user)
     milestones = _milestone_rows(user)
     # Skills are shared by roles: name the role of the person's own goals where the skill is
     # in one (the active goal first), and leave role and stage empty otherwise.
-    role_order = {}
+    role_order: dict[int, int] = {}
     for goal in _goals(user):
         role_order.setdefault(goal.role_id, len(role_order))
     placed: dict[int, StageSkill] = {}
@@ -190,7 +190,7 @@ def progress_rows(*, user: AbstractBaseUser) -> list[list[str]]:
         ).select_related("role", "stage")
         for ss in sorted(stage_skills, key=lambda ss: role_order[ss.role_id]):
             placed.setdefault(ss.skill_id, ss)
-    rows = []
+    rows: list[list[object]] = []
     for row in skills:
         where = placed.get(row.skill_id)
         rows.append(
@@ -206,18 +206,18 @@ def progress_rows(*, user: AbstractBaseUser) -> list[list[str]]:
                 row.evidence_url,
             ]
         )
-    for row in milestones:
+    for done in milestones:
         rows.append(
             [
                 "milestone",
-                row.milestone.role.name,
-                row.milestone.stage.title,
-                row.milestone.title,
-                DONE if row.done else NOT_DONE,
+                done.milestone.role.name,
+                done.milestone.stage.title,
+                done.milestone.title,
+                DONE if done.done else NOT_DONE,
                 None,
-                row.completed_at,
-                row.note,
-                row.evidence_url,
+                done.completed_at,
+                done.note,
+                done.evidence_url,
             ]
         )
     return [[csv_cell(value) for value in row] for row in rows]
@@ -227,7 +227,7 @@ def progress_rows(*, user: AbstractBaseUser) -> list[list[str]]:
 
 
 @transaction.atomic
-def account_delete(*, user: AbstractBaseUser) -> None:
+def account_delete(*, user: User) -> None:
     """Delete the person and their data. Their sessions on other devices end with the account:
     a session whose account is gone is nobody's (django.contrib.auth.get_user).
 
@@ -252,7 +252,7 @@ class AccountDeleteForm(forms.Form):
         help_text="To make sure it is you. Nothing is deleted unless it is right.",
     )
 
-    def __init__(self, user: AbstractBaseUser, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         self.user = user
         super().__init__(*args, **kwargs)
 
@@ -277,7 +277,7 @@ def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def export_json(request: HttpRequest) -> HttpResponse:
+def export_json(request: PersonRequest) -> HttpResponse:
     response = JsonResponse(
         account_data(user=request.user),
         encoder=DjangoJSONEncoder,
@@ -288,7 +288,7 @@ def export_json(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def export_csv(request: HttpRequest) -> HttpResponse:
+def export_csv(request: PersonRequest) -> HttpResponse:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_HEADER)
@@ -302,7 +302,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def account_delete_page(request: HttpRequest) -> HttpResponse:
+def account_delete_page(request: PersonRequest) -> HttpResponse:
     form = AccountDeleteForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         account_delete(user=request.user)

@@ -65,7 +65,8 @@ class NoteForm(forms.Form):
 
     def __init__(self, *args: Any, row_id: str = "", **kwargs: Any) -> None:
         # Each item's form has ids of its own: with htmx several can be open on one page.
-        super().__init__(*args, auto_id=f"{row_id}-%s" if row_id else "id_%s", **kwargs)
+        kwargs["auto_id"] = f"{row_id}-%s" if row_id else "id_%s"
+        super().__init__(*args, **kwargs)
 
 
 class ProfileForm(forms.ModelForm):

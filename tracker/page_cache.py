@@ -23,10 +23,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
 
+from .http import PersonRequest
 from .models import Profile
 from .selectors import profile as read_profile
 
@@ -39,7 +40,7 @@ CSRF_PLACEHOLDER = "\x00csrf-token\x00"
 Render = Callable[[Profile, dict[str, Any]], tuple[HttpResponse, datetime | None]]
 
 
-def _key(request: HttpRequest, name: str, profile: Profile, catalog_version: int) -> str:
+def _key(request: PersonRequest, name: str, profile: Profile, catalog_version: int) -> str:
     # The page greets the person by their username when they have no display name.
     account = hashlib.blake2b(request.user.get_username().encode(), digest_size=8).hexdigest()
     return (
@@ -49,7 +50,7 @@ def _key(request: HttpRequest, name: str, profile: Profile, catalog_version: int
 
 
 def serve(
-    request: HttpRequest, name: str, catalog_version: int | None, render: Render
+    request: PersonRequest, name: str, catalog_version: int | None, render: Render
 ) -> HttpResponse:
     """The page `name` of the signed-in person, from a kept copy when one is right for it."""
     profile = read_profile(request.user)

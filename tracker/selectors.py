@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Count, Min, TextChoices
 from django.utils import timezone
 
@@ -18,13 +18,15 @@ from careers.salaries import Band
 
 from . import progress
 from .models import Goal, MilestoneProgress, Profile, ProgressEvent, SkillProgress, SkillStatus
+from .progress import Stage as ProgressStage
+from .progress import StageProgress
 
 # A milestone's states in its events and its check-off form.
 DONE = "done"
 NOT_DONE = "not_done"
 
 
-def active_goal(user: AbstractBaseUser) -> Goal | None:
+def active_goal(user: User) -> Goal | None:
     """The person's current goal; a goal whose role was unpublished since is no goal (1 query)."""
     return (
         Goal.objects.active()
@@ -34,7 +36,7 @@ def active_goal(user: AbstractBaseUser) -> Goal | None:
     )
 
 
-def profile(user: AbstractBaseUser) -> Profile:
+def profile(user: User) -> Profile:
     """The person's profile with its region (1 query). Sign-up makes it; an account made another
     way gets one on first use."""
     found, _ = Profile.objects.select_related("region").get_or_create(user=user)
@@ -214,7 +216,7 @@ class Section:
     milestones: list[Row]
 
     @property
-    def stage(self) -> progress.Stage:
+    def stage(self) -> ProgressStage:
         return self.progress.stage
 
 
@@ -246,7 +248,7 @@ class Plan:
     def next_steps(self) -> list[Row]:
         return [self.rows[item.key] for item in self.progress.next_steps]
 
-    def section(self, sp: progress.StageProgress) -> Section:
+    def section(self, sp: StageProgress) -> Section:
         return Section(
             progress=sp,
             required=[self.rows[i.key] for i in sp.required],
@@ -266,7 +268,7 @@ def checkable(goal: Goal, structure: RoleStructure, key: progress.ItemKey) -> bo
     return stage_id in progress.path_stage_ids(stages, goal.target_stage_id)
 
 
-def load_plan(user: AbstractBaseUser, goal: Goal, catalog_version: int | None) -> Plan:
+def load_plan(user: User, goal: Goal, catalog_version: int | None) -> Plan:
     """The goal's role with the person's state of every item (2 queries)."""
     structure = role_structure(goal.role_id, catalog_version)
     rows = {
@@ -294,7 +296,7 @@ def load_plan(user: AbstractBaseUser, goal: Goal, catalog_version: int | None) -
 RECENT_EVENTS_LIMIT = 10
 
 
-def recent_events(user: AbstractBaseUser) -> list[ProgressEvent]:
+def recent_events(user: User) -> list[ProgressEvent]:
     """The last ten changes, newest first, with the names they mention (1 query, read in the
     order of the event_user_recent index). Retired items stay: history is never rewritten."""
     events = ProgressEvent.objects.filter(user=user).select_related(
@@ -303,9 +305,7 @@ def recent_events(user: AbstractBaseUser) -> list[ProgressEvent]:
     return list(events[:RECENT_EVENTS_LIMIT])
 
 
-def completions_window(
-    user: AbstractBaseUser, *, now: datetime | None = None
-) -> tuple[int, datetime | None]:
+def completions_window(user: User, *, now: datetime | None = None) -> tuple[int, datetime | None]:
     """Completions in the pace window (the last four weeks), and when that count next changes by
     time alone, as the oldest of them leaves the window; None when there are none (1 query).
 

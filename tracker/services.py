@@ -6,9 +6,9 @@ that pages kept for the state before (tracker.page_cache) are never served again
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -29,16 +29,14 @@ from .selectors import DONE, NOT_DONE
 Progress = TypeVar("Progress", SkillProgress, MilestoneProgress)
 
 
-def mark_changed(user: AbstractBaseUser | int) -> None:
+def mark_changed(user: User | int) -> None:
     """Move the person's progress version forward. Call it inside the transaction that makes the
     change, so that the new version and the change become visible together."""
     user_id = user if isinstance(user, int) else user.pk
     Profile.objects.filter(user_id=user_id).update(progress_version=F("progress_version") + 1)
 
 
-def _locked(
-    model: type[Progress], *, user: AbstractBaseUser, create: bool, **item: int
-) -> Progress | None:
+def _locked(model: type[Progress], *, user: User, create: bool, **item: Any) -> Progress | None:
     """The person's row for one item, locked until the transaction ends (FOR UPDATE on
     PostgreSQL; SQLite's write transactions lock the whole database), made when missing if
     `create`. Two first posts at once both find no row to lock: the unique (user, item)
@@ -50,7 +48,7 @@ def _locked(
 
 
 @transaction.atomic
-def skill_set_status(*, user: AbstractBaseUser, skill_id: int, status: str) -> bool:
+def skill_set_status(*, user: User, skill_id: int, status: str) -> bool:
     """Put a skill in `status`; False (and no event) when it already was."""
     if status not in SkillStatus.values:
         raise ValueError(f"Unknown skill status {status!r}")
@@ -70,7 +68,7 @@ def skill_set_status(*, user: AbstractBaseUser, skill_id: int, status: str) -> b
 
 
 @transaction.atomic
-def milestone_set_done(*, user: AbstractBaseUser, milestone_id: int, done: bool) -> bool:
+def milestone_set_done(*, user: User, milestone_id: int, done: bool) -> bool:
     """Mark a milestone done or not; False (and no event) when it already was."""
     row = _locked(MilestoneProgress, user=user, create=done, milestone_id=milestone_id)
     if row is None or row.done == done:
@@ -103,7 +101,7 @@ def _save_note(row: SkillProgress | MilestoneProgress, note: str, evidence_url: 
 
 
 @transaction.atomic
-def skill_save_note(*, user: AbstractBaseUser, skill_id: int, note: str, evidence_url: str) -> bool:
+def skill_save_note(*, user: User, skill_id: int, note: str, evidence_url: str) -> bool:
     # A note on a skill not started yet still needs a row to live in.
     row = _locked(SkillProgress, user=user, create=True, skill_id=skill_id)
     assert row is not None
@@ -117,9 +115,7 @@ def skill_save_note(*, user: AbstractBaseUser, skill_id: int, note: str, evidenc
 
 
 @transaction.atomic
-def milestone_save_note(
-    *, user: AbstractBaseUser, milestone_id: int, note: str, evidence_url: str
-) -> bool:
+def milestone_save_note(*, user: User, milestone_id: int, note: str, evidence_url: str) -> bool:
     row = _locked(MilestoneProgress, user=user, create=True, milestone_id=milestone_id)
     assert row is not None
     what = _save_note(row, note, evidence_url)
@@ -132,7 +128,7 @@ def milestone_save_note(
 
 
 @transaction.atomic
-def goal_set(*, user: AbstractBaseUser, stage: Stage) -> bool:
+def goal_set(*, user: User, stage: Stage) -> bool:
     """Make `stage` of its role the person's target; the old goal stays as history."""
     # Two changes at once would both find no active goal to lock: the person's profile row is
     # what they queue on instead.

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -19,17 +19,13 @@ from careers.models import Stage
 
 from . import page_cache, progress, selectors, services
 from .forms import GoalForm, MilestoneDoneForm, NoteForm, ProfileForm, SignupForm, SkillStatusForm
+from .http import HttpResponseSeeOther, PersonRequest
 from .models import Goal, Profile
 
 PLAN_TEMPLATE = "tracker/plan.html"
 NOTE_TEMPLATE = "tracker/note.html"
 # The dashboard shows a few next steps; the plan has them all.
 NEXT_STEPS_SHOWN = 5
-
-
-class HttpResponseSeeOther(HttpResponseRedirect):
-    # After a POST, 303 makes every client follow up with a GET.
-    status_code = 303
 
 
 def _safe_next(request: HttpRequest) -> str | None:
@@ -67,7 +63,7 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-def plan(request: HttpRequest) -> HttpResponse:
+def plan(request: PersonRequest) -> HttpResponse:
     version = catalog_cache.version()
 
     def render_plan(profile: Profile, extra: dict[str, Any]) -> tuple[HttpResponse, None]:
@@ -80,7 +76,7 @@ def plan(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: PersonRequest) -> HttpResponse:
     version = catalog_cache.version()
 
     def render_dashboard(
@@ -97,7 +93,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _dashboard_context(
-    request: HttpRequest, goal: Goal, profile: Profile, version: int | None
+    request: PersonRequest, goal: Goal, profile: Profile, version: int | None
 ) -> tuple[dict[str, Any], datetime | None]:
     """What the dashboard shows, and until when it holds: its pace counts the last four weeks."""
     region = profile.region
@@ -139,7 +135,7 @@ def _dashboard_context(
     return context, until
 
 
-def _settings_page(request: HttpRequest, form: ProfileForm, status: int = 200) -> HttpResponse:
+def _settings_page(request: PersonRequest, form: ProfileForm, status: int = 200) -> HttpResponse:
     context = {
         "form": form,
         "goal": selectors.active_goal(request.user),
@@ -150,13 +146,13 @@ def _settings_page(request: HttpRequest, form: ProfileForm, status: int = 200) -
 
 @login_required
 @require_safe
-def settings_page(request: HttpRequest) -> HttpResponse:
+def settings_page(request: PersonRequest) -> HttpResponse:
     return _settings_page(request, ProfileForm(instance=selectors.profile(request.user)))
 
 
 @login_required
 @require_POST
-def profile_update(request: HttpRequest) -> HttpResponse:
+def profile_update(request: PersonRequest) -> HttpResponse:
     form = ProfileForm(request.POST, instance=selectors.profile(request.user))
     if not form.is_valid():
         return _settings_page(request, form, status=400)
@@ -169,7 +165,7 @@ def profile_update(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def goal_set(request: HttpRequest) -> HttpResponse:
+def goal_set(request: PersonRequest) -> HttpResponse:
     form = GoalForm(request.POST)
     if not form.is_valid():
         return HttpResponse("Choose a stage.", status=400)
@@ -189,7 +185,7 @@ def goal_set(request: HttpRequest) -> HttpResponse:
 # --- Check-offs and notes -----------------------------------------------------------------------
 
 
-def _goal_for(request: HttpRequest, key: progress.ItemKey) -> tuple[Goal, int | None]:
+def _goal_for(request: PersonRequest, key: progress.ItemKey) -> tuple[Goal, int | None]:
     """The person's goal, when the item is on their plan; anything else (another role, a retired
     item, an unpublished role, no goal) is a 404, so nobody learns what lies outside it."""
     goal = selectors.active_goal(request.user)
@@ -202,7 +198,7 @@ def _goal_for(request: HttpRequest, key: progress.ItemKey) -> tuple[Goal, int | 
 
 
 def _after_change(
-    request: HttpRequest, goal: Goal, version: int | None, key: progress.ItemKey
+    request: PersonRequest, goal: Goal, version: int | None, key: progress.ItemKey
 ) -> HttpResponse:
     """With htmx, the item and the figures it changes; otherwise back to the page it came from."""
     next_url = _safe_next(request)
@@ -230,7 +226,7 @@ def _bad_request(message: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def skill_status(request: HttpRequest, skill_id: int) -> HttpResponse:
+def skill_status(request: PersonRequest, skill_id: int) -> HttpResponse:
     key = (progress.SKILL, skill_id)
     goal, version = _goal_for(request, key)
     form = SkillStatusForm(request.POST)
@@ -244,7 +240,7 @@ def skill_status(request: HttpRequest, skill_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def milestone_done(request: HttpRequest, milestone_id: int) -> HttpResponse:
+def milestone_done(request: PersonRequest, milestone_id: int) -> HttpResponse:
     key = (progress.MILESTONE, milestone_id)
     goal, version = _goal_for(request, key)
     form = MilestoneDoneForm(request.POST)
@@ -263,7 +259,7 @@ NOTE_KINDS: dict[str, progress.ItemKind] = {
 
 
 def _note_page(
-    request: HttpRequest, row: selectors.Row, form: NoteForm | None = None, status: int = 200
+    request: PersonRequest, row: selectors.Row, form: NoteForm | None = None, status: int = 200
 ) -> HttpResponse:
     """The note and evidence form of one item: a page of its own, or with htmx the form alone,
     opened in place in the checklist."""
@@ -276,7 +272,7 @@ def _note_page(
 
 @login_required
 @require_safe
-def note_page(request: HttpRequest, kind: str, item_id: int) -> HttpResponse:
+def note_page(request: PersonRequest, kind: str, item_id: int) -> HttpResponse:
     if kind not in NOTE_KINDS:
         raise Http404("No such kind of item.")
     key = (NOTE_KINDS[kind], item_id)
@@ -284,7 +280,7 @@ def note_page(request: HttpRequest, kind: str, item_id: int) -> HttpResponse:
     return _note_page(request, selectors.load_plan(request.user, goal, version).rows[key])
 
 
-def _save_note(request: HttpRequest, key: progress.ItemKey) -> HttpResponse:
+def _save_note(request: PersonRequest, key: progress.ItemKey) -> HttpResponse:
     goal, version = _goal_for(request, key)
     kind, item_id = key
     form = NoteForm(request.POST, row_id=f"{kind}-{item_id}")
@@ -306,11 +302,11 @@ def _save_note(request: HttpRequest, key: progress.ItemKey) -> HttpResponse:
 
 @login_required
 @require_POST
-def skill_note(request: HttpRequest, skill_id: int) -> HttpResponse:
+def skill_note(request: PersonRequest, skill_id: int) -> HttpResponse:
     return _save_note(request, (progress.SKILL, skill_id))
 
 
 @login_required
 @require_POST
-def milestone_note(request: HttpRequest, milestone_id: int) -> HttpResponse:
+def milestone_note(request: PersonRequest, milestone_id: int) -> HttpResponse:
     return _save_note(request, (progress.MILESTONE, milestone_id))

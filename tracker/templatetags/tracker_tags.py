@@ -8,7 +8,7 @@ from tracker.models import EventKind, ProgressEvent, SkillStatus
 
 register = template.Library()
 
-_SKILL_STATES = {
+_SKILL_STATES: dict[str, str] = {
     SkillStatus.NOT_STARTED: "not started",
     SkillStatus.LEARNING: "learning",
     SkillStatus.DONE: "done",

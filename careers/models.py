@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Protocol, TypeVar
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -22,6 +25,20 @@ class Level(models.TextChoices):
     MID = "mid", "Mid"
     SENIOR = "senior", "Senior"
     SPECIALIZED = "specialized", "Specialized"
+
+
+class HasLevel(Protocol):
+    level: str
+
+
+StageT = TypeVar("StageT", bound=HasLevel)
+
+
+def last_senior_stage(chain: Sequence[StageT]) -> StageT | None:
+    """The last senior stage of a role's chain (its stages in order, specialized ones left
+    out): where specialized branches start, and the target a role page offers first."""
+    seniors = [stage for stage in chain if stage.level == Level.SENIOR]
+    return seniors[-1] if seniors else None
 
 
 class SkillCategory(models.TextChoices):

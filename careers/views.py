@@ -22,7 +22,7 @@ from django.views.decorators.http import require_safe
 
 from . import cache as catalog_cache
 from . import queries
-from .models import Family, Level, Stage
+from .models import Family, Level, Stage, last_senior_stage
 from .salaries import cited_sources, salary_view
 
 PARAM_MAX_LENGTH = 100
@@ -119,8 +119,7 @@ def role_list(request: HttpRequest) -> HttpResponse:
 
 def _target_choices(chain: list[Stage], branches: list[Stage]) -> dict[str, Any]:
     """What "Make this my target" offers, as plain values: the last senior stage comes first."""
-    seniors = [stage for stage in chain if stage.level == Level.SENIOR]
-    default = seniors[-1] if seniors else (chain[-1] if chain else None)
+    default = last_senior_stage(chain) or (chain[-1] if chain else None)
     options = []
     for stage in chain:
         detail = stage.get_level_display()
@@ -139,13 +138,12 @@ def _role_page(slug: str, region: str) -> dict[str, Any] | None:
     # Specialized stages branch off after the last senior stage rather than continuing the chain.
     chain = [stage for stage in stages if stage.level != Level.SPECIALIZED]
     branches = [stage for stage in stages if stage.level == Level.SPECIALIZED]
-    seniors = [stage for stage in chain if stage.level == Level.SENIOR]
     pay = salary_view(role.bands, [*chain, *branches], region)
     context = {
         "role": role,
         "chain": chain,
         "branches": branches,
-        "branch_point": seniors[-1] if seniors else (chain[-1] if chain else None),
+        "branch_point": last_senior_stage(chain) or (chain[-1] if chain else None),
         "pay": pay,
         "sources": cited_sources([row.band for row in pay.rows], role.outlook_facts),
     }

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
 
+from careers.models import last_senior_stage
 from careers.salaries import Band
 
 SKILL: Literal["skill"] = "skill"
@@ -153,8 +154,7 @@ def _layout(
     and the target."""
     ordered = sorted(stages, key=lambda s: s.position)
     chain = [s for s in ordered if _counted(s) and not s.specialized]
-    seniors = [s for s in chain if s.level == SENIOR]
-    last_senior = seniors[-1] if seniors else None
+    last_senior = last_senior_stage(chain)
     target = next((s for s in ordered if s.id == target_stage_id), None)
     return ordered, chain, last_senior, target
 

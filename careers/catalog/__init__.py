@@ -5,8 +5,10 @@ apply_catalog(data) -> Summary           one transaction; raises CatalogError
 export_catalog(roles) -> dict            the same format, ready for dump_catalog()
 """
 
-from .apply import CatalogError, Counts, Summary, apply_catalog, validate_catalog
+from .apply import apply_catalog
 from .export import export_catalog
+from .results import CatalogError, Counts, Summary
+from .validate import validate_catalog
 from .yamlio import CatalogFileError, dump_catalog, parse_yaml, read_catalog_file
 
 __all__ = [

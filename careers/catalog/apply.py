@@ -8,11 +8,10 @@ document no longer lists is retired, never deleted: people's progress points at 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Sequence
 from typing import Any
 
-from django.db import models, transaction
+from django.db import transaction
 
 from careers import signals
 from careers.models import (
@@ -27,103 +26,11 @@ from careers.models import (
     StageSkill,
 )
 
-from .schema import SMALL_MAX, BandSpec, Catalog, RoleSpec, parse_catalog
-
-KINDS = (
-    "sources",
-    "regions",
-    "skills",
-    "roles",
-    "stages",
-    "stage skills",
-    "milestones",
-    "outlook facts",
-    "salary bands",
-)
-
-
-class CatalogError(Exception):
-    """The document has problems; nothing was written."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__(f"{len(problems)} problem(s) in the catalog; nothing was written")
-        self.problems = problems
-
-
-@dataclass
-class Counts:
-    created: int = 0
-    updated: int = 0
-    retired: int = 0
-    restored: int = 0
-    deleted: int = 0
-
-    def __bool__(self) -> bool:
-        return any(asdict(self).values())
-
-    def describe(self) -> str:
-        return ", ".join(f"{n} {label}" for label, n in asdict(self).items() if n)
-
-
-@dataclass
-class Summary:
-    counts: dict[str, Counts] = field(default_factory=lambda: {kind: Counts() for kind in KINDS})
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def changed(self) -> bool:
-        return any(self.counts.values())
-
-    def lines(self) -> list[str]:
-        return [f"{kind}: {counts.describe()}" for kind, counts in self.counts.items() if counts]
-
-
-# --- Validation against the database -----------------------------------------------------------
-
-
-def validate_catalog(data: Any) -> list[str]:
-    """Every problem in a loaded document, each as "<path>: <message>"; empty when it can apply."""
-    _catalog, problems = _checked(data)
-    return problems
-
-
-def _checked(data: Any) -> tuple[Catalog | None, list[str]]:
-    known_roles = set(Role.objects.values_list("slug", flat=True))
-    catalog, problems = parse_catalog(data, known_role_slugs=known_roles)
-    if catalog is None:
-        return None, problems
-    problems = _database_conflicts(catalog)
-    return (None, problems) if problems else (catalog, [])
-
-
-def _database_conflicts(catalog: Catalog) -> list[str]:
-    """Names that rows outside the document already hold, which the unique constraints refuse."""
-    problems = []
-    checks: list[tuple[type[models.Model], str, Sequence[Any], Callable[[str], str]]] = [
-        (Region, "regions", catalog.regions, str),
-        (Skill, "skills", catalog.skills, str.lower),
-        (Role, "roles", catalog.roles, str),
-    ]
-    for model, key, specs, fold in checks:
-        listed = {spec.slug for spec in specs}
-        taken = {
-            fold(name): slug
-            for slug, name in model._default_manager.exclude(slug__in=listed).values_list(
-                "slug", "name"
-            )
-        }
-        label = model._meta.verbose_name
-        for i, spec in enumerate(specs):
-            holder = taken.get(fold(spec.name))
-            if holder is not None:
-                problems.append(
-                    f"{key}[{i}].name: '{spec.name}' is already the name of the {label} "
-                    f"'{holder}' in the database, which this file does not list"
-                )
-    return problems
-
-
-# --- Applying ----------------------------------------------------------------------------------
+from .checks import SMALL_MAX
+from .results import CatalogError, Counts, Summary
+from .rows import _make_room_for_names, _retire, _sync_rows, _upsert
+from .specs import BandSpec, Catalog, RoleSpec
+from .validate import _checked
 
 
 def apply_catalog(data: Any) -> Summary:
@@ -157,81 +64,6 @@ def _apply(catalog: Catalog) -> Summary:
     _retire_unlisted_skills(catalog, summary)
     _note_roles_left_alone(catalog, summary)
     return summary
-
-
-def _differs(obj: models.Model, name: str, value: Any) -> bool:
-    model_field = obj._meta.get_field(name)
-    if model_field.many_to_one:
-        # Compare ids: reading the relation itself would cost a query per row.
-        wanted = value.pk if value is not None else None
-        return getattr(obj, model_field.attname) != wanted
-    return getattr(obj, name) != value
-
-
-def _update(obj: models.Model, values: dict[str, Any]) -> bool:
-    changed = [name for name, value in values.items() if _differs(obj, name, value)]
-    if not changed:
-        return False
-    for name in changed:
-        setattr(obj, name, values[name])
-    if any(f.name == "updated_at" for f in obj._meta.concrete_fields):
-        changed.append("updated_at")
-    obj.save(update_fields=changed)
-    return True
-
-
-def _upsert(
-    model: type[models.Model],
-    existing: dict[Any, Any],
-    key: Any,
-    values: dict[str, Any],
-    counts: Counts,
-) -> Any:
-    obj = existing.get(key)
-    if obj is None:
-        obj = model(**values)
-        obj.save()
-        existing[key] = obj
-        counts.created += 1
-        return obj
-    was_retired = getattr(obj, "is_retired", False)
-    if _update(obj, values):
-        if was_retired:
-            counts.restored += 1
-        else:
-            counts.updated += 1
-    return obj
-
-
-def _retire(model: type[models.Model], objs: Iterable[Any], counts: Counts) -> None:
-    objs = [obj for obj in objs if not obj.is_retired]
-    if not objs:
-        return
-    model._default_manager.filter(pk__in=[obj.pk for obj in objs]).update(is_retired=True)
-    for obj in objs:
-        obj.is_retired = True
-    counts.retired += len(objs)
-
-
-def _make_room_for_names(
-    model: type[models.Model],
-    existing: dict[str, Any],
-    wanted: dict[str, str],
-    fold: Callable[[str], str],
-) -> None:
-    """Park the names of renamed rows when one takes a name another still holds (a swap)."""
-    holders = {fold(obj.name): obj.pk for obj in existing.values()}
-    clash = any(
-        holders.get(fold(name)) not in (None, getattr(existing.get(slug), "pk", None))
-        for slug, name in wanted.items()
-    )
-    if not clash:
-        return
-    for slug, name in wanted.items():
-        obj = existing.get(slug)
-        if obj is not None and obj.name != name:
-            obj.name = f"~{obj.pk}~"
-            model._default_manager.filter(pk=obj.pk).update(name=obj.name)
 
 
 def _apply_sources(catalog: Catalog, counts: Counts) -> dict[str, Source]:
@@ -376,25 +208,6 @@ def _apply_milestones(role: Role, spec: RoleSpec, stages: dict[str, Stage], coun
             }
             _upsert(Milestone, existing, milestone.slug, values, counts)
     _retire(Milestone, [m for slug, m in existing.items() if slug not in listed], counts)
-
-
-def _sync_rows(
-    model: type[models.Model],
-    rows: list[Any],
-    desired: list[dict[str, Any]],
-    counts: Counts,
-) -> None:
-    """Make an ordered list of keyless rows match `desired`, touching only what differs."""
-    for obj, values in zip(rows, desired, strict=False):
-        if _update(obj, values):
-            counts.updated += 1
-    for values in desired[len(rows) :]:
-        model(**values).save()
-        counts.created += 1
-    surplus = rows[len(desired) :]
-    if surplus:
-        model._default_manager.filter(pk__in=[obj.pk for obj in surplus]).delete()
-        counts.deleted += len(surplus)
 
 
 def _apply_outlook(role: Role, spec: RoleSpec, sources: dict[str, Source], counts: Counts) -> None:

@@ -6,410 +6,52 @@ run of `load_catalog --check` lists everything a transcriber has to fix.
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.validators import slug_re
-from django.db import models
+from careers.models import NATIONAL_LABEL, Level
 
-from careers.models import (
-    NATIONAL_LABEL,
-    Family,
-    Level,
-    MidpointKind,
-    Milestone,
-    MilestoneKind,
-    OutlookFact,
-    PayBasis,
-    Region,
-    Role,
-    SalaryBand,
-    Skill,
-    SkillCategory,
-    Source,
-    Stage,
+from .checks import (
+    Check,
+    Invalid,
+    Problems,
+    Record,
+    describe,
+    items,
+    join,
+    line,
+    read,
+    slug,
+    suggestion,
+)
+from .keys import (
+    BAND_KEYS,
+    FIGURES,
+    MILESTONE_KEYS,
+    ORDERED_FIGURES,
+    OUTLOOK_KEYS,
+    REGION_KEYS,
+    ROLE_KEYS,
+    SKILL_KEYS,
+    SOURCE_KEYS,
+    STAGE_KEYS,
+    STAGE_SKILL_KEYS,
+    TOP_KEYS,
+)
+from .specs import (
+    BandSpec,
+    Catalog,
+    MilestoneSpec,
+    OutlookSpec,
+    RegionSpec,
+    RoleSpec,
+    SkillSpec,
+    SourceSpec,
+    StageSpec,
 )
 
 FORMAT_VERSION = 1
-# The database columns behind these: PositiveSmallIntegerField and PositiveIntegerField.
-SMALL_MAX = 32767
-MONEY_MAX = 2147483647
-YEAR_RANGE = (1900, 2100)
-
-
-# --- Specs: the validated document, as plain values --------------------------------------------
-
-
-@dataclass(frozen=True)
-class SourceSpec:
-    slug: str
-    title: str
-    publisher: str
-    year: int
-    note: str
-
-
-@dataclass(frozen=True)
-class RegionSpec:
-    slug: str
-    name: str
-
-
-@dataclass(frozen=True)
-class SkillSpec:
-    slug: str
-    name: str
-    category: str
-    description: str
-
-
-@dataclass(frozen=True)
-class BandSpec:
-    region: str | None
-    low: int | None
-    high: int | None
-    midpoint: int | None
-    midpoint_kind: str
-    p10: int | None
-    p90: int | None
-    basis: str
-    year: int
-    source: str
-    section: str
-    note: str
-
-
-@dataclass(frozen=True)
-class OutlookSpec:
-    text: str
-    source: str
-    section: str
-
-
-@dataclass(frozen=True)
-class MilestoneSpec:
-    slug: str
-    title: str
-    kind: str
-    description: str
-
-
-@dataclass(frozen=True)
-class StageSpec:
-    slug: str
-    level: str
-    title: str
-    years_min: int | None
-    years_max: int | None
-    summary: str
-    leads_to: str | None
-    required: tuple[str, ...]
-    recommended: tuple[str, ...]
-    milestones: tuple[MilestoneSpec, ...]
-    salary: tuple[BandSpec, ...]
-
-
-@dataclass(frozen=True)
-class RoleSpec:
-    slug: str
-    name: str
-    family: str
-    published: bool
-    summary: str
-    description: str
-    responsibilities: tuple[str, ...]
-    outlook: tuple[OutlookSpec, ...]
-    salary: tuple[BandSpec, ...]
-    stages: tuple[StageSpec, ...]
-
-
-@dataclass(frozen=True)
-class Catalog:
-    sources: tuple[SourceSpec, ...]
-    regions: tuple[RegionSpec, ...]
-    skills: tuple[SkillSpec, ...]
-    roles: tuple[RoleSpec, ...]
-
-
-# --- Value checks ------------------------------------------------------------------------------
-
-
-class Invalid(Exception):
-    """A value that does not fit its key; the message completes "<path>: "."""
-
-
-Check = Callable[[Any], Any]
-
-
-def describe(value: Any) -> str:
-    if isinstance(value, bool):
-        return f"a true/false value ({str(value).lower()})"
-    if isinstance(value, int):
-        return f"a number ({value})"
-    if isinstance(value, float):
-        return f"a decimal number ({value})"
-    if isinstance(value, str):
-        shown = value if len(value) <= 40 else f"{value[:37]}..."
-        return f"text ('{shown}')"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    if value is None:
-        return "empty"
-    return f"a {type(value).__name__} ({value})"
-
-
-def max_length(model: type[models.Model], name: str) -> int | None:
-    return model._meta.get_field(name).max_length
-
-
-def text(limit: int | None = None) -> Check:
-    def check(value: Any) -> str:
-        if not isinstance(value, str):
-            raise Invalid(f"must be text, not {describe(value)}")
-        value = value.strip()
-        if limit is not None and len(value) > limit:
-            raise Invalid(f"must be at most {limit} characters long (it has {len(value)})")
-        return value
-
-    return check
-
-
-def filled(limit: int | None = None) -> Check:
-    """Text that must say something."""
-    as_text = text(limit)
-
-    def check(value: Any) -> str:
-        value = as_text(value)
-        if not value:
-            raise Invalid("must not be empty")
-        return value
-
-    return check
-
-
-def line(limit: int | None = None) -> Check:
-    """Text that must say something and fit on one line, as a title or a name does."""
-    as_filled = filled(limit)
-
-    def check(value: Any) -> str:
-        value = as_filled(value)
-        if "\n" in value:
-            raise Invalid("must fit on one line")
-        return value
-
-    return check
-
-
-def slug(value: Any) -> str:
-    value = line(50)(value)
-    if not slug_re.match(value):
-        raise Invalid(f"'{value}' is not a slug: use letters, digits and hyphens only")
-    return value
-
-
-def whole(low: int = 0, high: int = SMALL_MAX) -> Check:
-    def check(value: Any) -> int:
-        # YAML reads `yes` as a boolean, and bool is a kind of int in Python.
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise Invalid(f"must be a whole number, not {describe(value)}")
-        if not low <= value <= high:
-            raise Invalid(f"must be between {low} and {high} (it is {value})")
-        return value
-
-    return check
-
-
-def boolean(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise Invalid(f"must be true or false, not {describe(value)}")
-    return value
-
-
-def choice(choices: type[models.TextChoices]) -> Check:
-    allowed = [str(value) for value in choices.values]
-
-    def check(value: Any) -> str:
-        if value not in allowed:
-            got = f"'{value}'" if isinstance(value, str) else describe(value)
-            raise Invalid(f"must be one of {', '.join(allowed)} (not {got})")
-        return value
-
-    return check
-
-
-def listing(value: Any) -> list[Any]:
-    if not isinstance(value, list):
-        raise Invalid(f"must be a list, not {describe(value)}")
-    return value
-
-
-def mapping(value: Any) -> dict[Any, Any]:
-    if not isinstance(value, dict):
-        raise Invalid(f"must be a mapping, not {describe(value)}")
-    return value
-
-
-@dataclass(frozen=True)
-class Key:
-    check: Check
-    required: bool = False
-    default: Any = None
-
-
-def suggestion(word: str, candidates: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.75)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-def join(path: str, name: str) -> str:
-    return f"{path}.{name}" if path else name
-
-
-# --- Reading mappings --------------------------------------------------------------------------
-
-
-class Problems:
-    def __init__(self) -> None:
-        self.messages: list[str] = []
-
-    def add(self, path: str, message: str) -> None:
-        self.messages.append(f"{path or 'top level'}: {message}")
-
-    def __bool__(self) -> bool:
-        return bool(self.messages)
-
-
-@dataclass
-class Record:
-    """The keys of one mapping that passed their checks; `bad` names those that did not."""
-
-    values: dict[str, Any]
-    bad: set[str]
-
-    def get(self, name: str, fallback: Any = None) -> Any:
-        return self.values.get(name, fallback)
-
-    def ok(self, *names: str) -> bool:
-        return not self.bad.intersection(names)
-
-
-def read(value: Any, path: str, keys: dict[str, Key], problems: Problems) -> Record:
-    if not isinstance(value, dict):
-        problems.add(
-            path, f"must be a mapping with the keys {', '.join(keys)}; it is {describe(value)}"
-        )
-        return Record({}, set(keys))
-    record = Record({}, set())
-    for name in value:
-        if name not in keys:
-            hint = suggestion(str(name), keys)
-            problems.add(path, f"unknown key '{name}'{hint}")
-    for name, key in keys.items():
-        raw = value.get(name)
-        if raw is None:
-            if key.required:
-                problems.add(path, f"missing field '{name}'")
-                record.bad.add(name)
-            else:
-                record.values[name] = key.default
-            continue
-        try:
-            record.values[name] = key.check(raw)
-        except Invalid as error:
-            problems.add(join(path, name), str(error))
-            record.bad.add(name)
-    return record
-
-
-def items(record: Record, name: str) -> list[Any]:
-    return record.get(name) or []
-
-
-# --- The document's keys -----------------------------------------------------------------------
-
-TOP_KEYS = {
-    "version": Key(whole(), required=True),
-    "sources": Key(listing, default=[]),
-    "regions": Key(listing, default=[]),
-    "skills": Key(listing, default=[]),
-    "roles": Key(listing, required=True),
-}
-SOURCE_KEYS = {
-    "slug": Key(slug, required=True),
-    "title": Key(line(max_length(Source, "title")), required=True),
-    "publisher": Key(text(max_length(Source, "publisher")), default=""),
-    "year": Key(whole(*YEAR_RANGE), required=True),
-    "note": Key(text(), default=""),
-}
-REGION_KEYS = {
-    "slug": Key(slug, required=True),
-    "name": Key(line(max_length(Region, "name")), required=True),
-}
-SKILL_KEYS = {
-    "slug": Key(slug, required=True),
-    "name": Key(line(max_length(Skill, "name")), required=True),
-    "category": Key(choice(SkillCategory), required=True),
-    "description": Key(text(), default=""),
-}
-BAND_KEYS = {
-    "region": Key(slug),
-    "low": Key(whole(high=MONEY_MAX)),
-    "high": Key(whole(high=MONEY_MAX)),
-    "midpoint": Key(whole(high=MONEY_MAX)),
-    "midpoint_kind": Key(choice(MidpointKind), default=""),
-    "p10": Key(whole(high=MONEY_MAX)),
-    "p90": Key(whole(high=MONEY_MAX)),
-    "basis": Key(choice(PayBasis), default=PayBasis.BASE.value),
-    "year": Key(whole(*YEAR_RANGE), required=True),
-    "source": Key(slug, required=True),
-    "section": Key(line(max_length(SalaryBand, "section")), required=True),
-    "note": Key(text(max_length(SalaryBand, "note")), default=""),
-}
-FIGURES = ("low", "high", "midpoint", "p10", "p90")
-ORDERED_FIGURES = (("low", "high"), ("low", "midpoint"), ("midpoint", "high"), ("p10", "p90"))
-OUTLOOK_KEYS = {
-    "text": Key(line(max_length(OutlookFact, "text")), required=True),
-    "source": Key(slug, required=True),
-    "section": Key(line(max_length(OutlookFact, "section")), required=True),
-}
-MILESTONE_KEYS = {
-    "slug": Key(slug, required=True),
-    "title": Key(line(max_length(Milestone, "title")), required=True),
-    "kind": Key(choice(MilestoneKind), required=True),
-    "description": Key(text(), default=""),
-}
-STAGE_SKILL_KEYS = {
-    "required": Key(listing, default=[]),
-    "recommended": Key(listing, default=[]),
-}
-STAGE_KEYS = {
-    "slug": Key(slug, required=True),
-    "level": Key(choice(Level), required=True),
-    "title": Key(line(max_length(Stage, "title")), required=True),
-    "years_min": Key(whole()),
-    "years_max": Key(whole()),
-    "summary": Key(text(), default=""),
-    "leads_to": Key(slug),
-    "skills": Key(mapping, default={}),
-    "milestones": Key(listing, default=[]),
-    "salary": Key(listing, default=[]),
-}
-ROLE_KEYS = {
-    "slug": Key(slug, required=True),
-    "name": Key(line(max_length(Role, "name")), required=True),
-    "family": Key(choice(Family), required=True),
-    "published": Key(boolean, default=True),
-    "summary": Key(filled(), required=True),
-    "description": Key(text(), default=""),
-    "responsibilities": Key(listing, default=[]),
-    "outlook": Key(listing, default=[]),
-    "salary": Key(listing, default=[]),
-    "stages": Key(listing, required=True),
-}
 
 
 # --- Walking the document ----------------------------------------------------------------------

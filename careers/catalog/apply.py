@@ -28,15 +28,15 @@ from careers.models import (
 
 from .checks import SMALL_MAX
 from .results import CatalogError, Counts, Summary
-from .rows import _make_room_for_names, _retire, _sync_rows, _upsert
+from .rows import make_room_for_names, retire, sync_rows, upsert
 from .specs import BandSpec, Catalog, RoleSpec
-from .validate import _checked
+from .validate import checked
 
 
 def apply_catalog(data: Any) -> Summary:
     """Validate a loaded document and write it in one transaction, or raise CatalogError."""
     with transaction.atomic():
-        catalog, problems = _checked(data)
+        catalog, problems = checked(data)
         if catalog is None:
             raise CatalogError(problems)
         summary = _apply(catalog)
@@ -76,21 +76,21 @@ def _apply_sources(catalog: Catalog, counts: Counts) -> dict[str, Source]:
             "year": spec.year,
             "note": spec.note,
         }
-        _upsert(Source, existing, spec.slug, values, counts)
+        upsert(Source, existing, spec.slug, values, counts)
     return existing
 
 
 def _apply_regions(catalog: Catalog, counts: Counts) -> dict[str, Region]:
     existing = {region.slug: region for region in Region.objects.all()}
-    _make_room_for_names(Region, existing, {s.slug: s.name for s in catalog.regions}, str)
+    make_room_for_names(Region, existing, {s.slug: s.name for s in catalog.regions}, str)
     for spec in catalog.regions:
-        _upsert(Region, existing, spec.slug, {"slug": spec.slug, "name": spec.name}, counts)
+        upsert(Region, existing, spec.slug, {"slug": spec.slug, "name": spec.name}, counts)
     return existing
 
 
 def _apply_skills(catalog: Catalog, counts: Counts) -> dict[str, Skill]:
     existing = {skill.slug: skill for skill in Skill.objects.all()}
-    _make_room_for_names(Skill, existing, {s.slug: s.name for s in catalog.skills}, str.lower)
+    make_room_for_names(Skill, existing, {s.slug: s.name for s in catalog.skills}, str.lower)
     for spec in catalog.skills:
         values = {
             "slug": spec.slug,
@@ -99,13 +99,13 @@ def _apply_skills(catalog: Catalog, counts: Counts) -> dict[str, Skill]:
             "description": spec.description,
             "is_retired": False,
         }
-        _upsert(Skill, existing, spec.slug, values, counts)
+        upsert(Skill, existing, spec.slug, values, counts)
     return existing
 
 
 def _apply_roles(catalog: Catalog, counts: Counts) -> dict[str, Role]:
     existing = {role.slug: role for role in Role.objects.all()}
-    _make_room_for_names(Role, existing, {s.slug: s.name for s in catalog.roles}, str)
+    make_room_for_names(Role, existing, {s.slug: s.name for s in catalog.roles}, str)
     for spec in catalog.roles:
         values = {
             "slug": spec.slug,
@@ -116,7 +116,7 @@ def _apply_roles(catalog: Catalog, counts: Counts) -> dict[str, Role]:
             "responsibilities": "\n".join(spec.responsibilities),
             "is_published": spec.published,
         }
-        _upsert(Role, existing, spec.slug, values, counts)
+        upsert(Role, existing, spec.slug, values, counts)
     return existing
 
 
@@ -125,7 +125,7 @@ def _apply_stages(
 ) -> dict[str, Stage]:
     existing = {stage.slug: stage for stage in Stage.objects.filter(role=role)}
     wanted = {stage.slug: position for position, stage in enumerate(spec.stages, start=1)}
-    _retire(Stage, [s for slug, s in existing.items() if slug not in wanted], counts)
+    retire(Stage, [s for slug, s in existing.items() if slug not in wanted], counts)
     _park_moving_stages(existing, wanted)
     for position, stage in enumerate(spec.stages, start=1):
         values = {
@@ -140,7 +140,7 @@ def _apply_stages(
             "leads_to": targets[stage.leads_to] if stage.leads_to else None,
             "is_retired": False,
         }
-        _upsert(Stage, existing, stage.slug, values, counts)
+        upsert(Stage, existing, stage.slug, values, counts)
     return {slug: existing[slug] for slug in wanted}
 
 
@@ -184,8 +184,8 @@ def _apply_stage_skills(
                 "position": position,
                 "is_retired": False,
             }
-            _upsert(StageSkill, existing, skill.pk, values, counts)
-    _retire(StageSkill, [ss for pk, ss in existing.items() if pk not in listed], counts)
+            upsert(StageSkill, existing, skill.pk, values, counts)
+    retire(StageSkill, [ss for pk, ss in existing.items() if pk not in listed], counts)
 
 
 def _apply_milestones(role: Role, spec: RoleSpec, stages: dict[str, Stage], counts: Counts) -> None:
@@ -206,8 +206,8 @@ def _apply_milestones(role: Role, spec: RoleSpec, stages: dict[str, Stage], coun
                 "position": position,
                 "is_retired": False,
             }
-            _upsert(Milestone, existing, milestone.slug, values, counts)
-    _retire(Milestone, [m for slug, m in existing.items() if slug not in listed], counts)
+            upsert(Milestone, existing, milestone.slug, values, counts)
+    retire(Milestone, [m for slug, m in existing.items() if slug not in listed], counts)
 
 
 def _apply_outlook(role: Role, spec: RoleSpec, sources: dict[str, Source], counts: Counts) -> None:
@@ -222,7 +222,7 @@ def _apply_outlook(role: Role, spec: RoleSpec, sources: dict[str, Source], count
         for position, fact in enumerate(spec.outlook, start=1)
     ]
     rows = list(OutlookFact.objects.filter(role=role).order_by("position", "id"))
-    _sync_rows(OutlookFact, rows, desired, counts)
+    sync_rows(OutlookFact, rows, desired, counts)
 
 
 def _apply_bands(
@@ -244,7 +244,7 @@ def _apply_bands(
             _band_values(role, stage, band, position, sources, regions)
             for position, band in enumerate(bands, start=1)
         ]
-        _sync_rows(SalaryBand, stored[stage.pk if stage else None], desired, counts)
+        sync_rows(SalaryBand, stored[stage.pk if stage else None], desired, counts)
 
 
 def _band_values(
@@ -280,7 +280,7 @@ def _retire_unlisted_skills(catalog: Catalog, summary: Summary) -> None:
     listed = [spec.slug for spec in catalog.skills]
     in_use = StageSkill.objects.filter(is_retired=False).values("skill_id")
     unlisted = Skill.objects.filter(is_retired=False).exclude(slug__in=listed)
-    _retire(Skill, unlisted.exclude(pk__in=in_use), summary.counts["skills"])
+    retire(Skill, unlisted.exclude(pk__in=in_use), summary.counts["skills"])
     kept = list(unlisted.filter(pk__in=in_use).values_list("slug", flat=True))
     if kept:
         summary.notes.append(

@@ -10,7 +10,7 @@ from django.db import models
 from .results import Counts
 
 
-def _differs(obj: models.Model, name: str, value: Any) -> bool:
+def differs(obj: models.Model, name: str, value: Any) -> bool:
     model_field = obj._meta.get_field(name)
     if model_field.many_to_one:
         # Compare ids: reading the relation itself would cost a query per row.
@@ -19,8 +19,8 @@ def _differs(obj: models.Model, name: str, value: Any) -> bool:
     return getattr(obj, name) != value
 
 
-def _update(obj: models.Model, values: dict[str, Any]) -> bool:
-    changed = [name for name, value in values.items() if _differs(obj, name, value)]
+def update(obj: models.Model, values: dict[str, Any]) -> bool:
+    changed = [name for name, value in values.items() if differs(obj, name, value)]
     if not changed:
         return False
     for name in changed:
@@ -31,7 +31,7 @@ def _update(obj: models.Model, values: dict[str, Any]) -> bool:
     return True
 
 
-def _upsert(
+def upsert(
     model: type[models.Model],
     existing: dict[Any, Any],
     key: Any,
@@ -46,7 +46,7 @@ def _upsert(
         counts.created += 1
         return obj
     was_retired = getattr(obj, "is_retired", False)
-    if _update(obj, values):
+    if update(obj, values):
         if was_retired:
             counts.restored += 1
         else:
@@ -54,7 +54,7 @@ def _upsert(
     return obj
 
 
-def _retire(model: type[models.Model], objs: Iterable[Any], counts: Counts) -> None:
+def retire(model: type[models.Model], objs: Iterable[Any], counts: Counts) -> None:
     objs = [obj for obj in objs if not obj.is_retired]
     if not objs:
         return
@@ -64,7 +64,7 @@ def _retire(model: type[models.Model], objs: Iterable[Any], counts: Counts) -> N
     counts.retired += len(objs)
 
 
-def _make_room_for_names(
+def make_room_for_names(
     model: type[models.Model],
     existing: dict[str, Any],
     wanted: dict[str, str],
@@ -85,7 +85,7 @@ def _make_room_for_names(
             model._default_manager.filter(pk=obj.pk).update(name=obj.name)
 
 
-def _sync_rows(
+def sync_rows(
     model: type[models.Model],
     rows: list[Any],
     desired: list[dict[str, Any]],
@@ -93,7 +93,7 @@ def _sync_rows(
 ) -> None:
     """Make an ordered list of keyless rows match `desired`, touching only what differs."""
     for obj, values in zip(rows, desired, strict=False):
-        if _update(obj, values):
+        if update(obj, values):
             counts.updated += 1
     for values in desired[len(rows) :]:
         model(**values).save()

@@ -15,11 +15,11 @@ from .specs import Catalog
 
 def validate_catalog(data: Any) -> list[str]:
     """Every problem in a loaded document, each as "<path>: <message>"; empty when it can apply."""
-    _catalog, problems = _checked(data)
+    _catalog, problems = checked(data)
     return problems
 
 
-def _checked(data: Any) -> tuple[Catalog | None, list[str]]:
+def checked(data: Any) -> tuple[Catalog | None, list[str]]:
     known_roles = set(Role.objects.values_list("slug", flat=True))
     catalog, problems = parse_catalog(data, known_role_slugs=known_roles)
     if catalog is None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from .schema import describe
+from .checks import describe
 
 
 class CatalogFileError(Exception):

@@ -279,9 +279,7 @@ def behind_proxy(monkeypatch):
 def through_proxy(client_address: str) -> Client:
     # The proxy connects from its own address and appends the client's to X-Forwarded-For,
     # after whatever the client sent there itself.
-    return Client(
-        REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=f"198.51.100.66, {client_address}"
-    )
+    return Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=f"198.51.100.66, {client_address}")
 
 
 def test_behind_the_proxy_a_lockout_holds_one_address_not_everyone(owner, behind_proxy):

@@ -18,6 +18,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import QuerySet
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -193,8 +194,10 @@ class CatalogInlineFormSet(BaseInlineFormSet):
         return errors
 
     def _deleting(self) -> list[Any]:
-        # Not `deleted_forms`, which is empty while any form has an error.
-        return [form for form in self.forms if self.can_delete and self._should_delete_form(form)]
+        # Not `deleted_forms`, which is empty while any form has an error: what was ticked.
+        if not self.can_delete:
+            return []
+        return [form for form in self.forms if form[DELETION_FIELD_NAME].value()]
 
     def _kept_forms(self) -> list[Any]:
         deleted = self._deleting()
@@ -247,8 +250,7 @@ class MilestoneFormSet(CatalogInlineFormSet):
 
 
 class StageBandFormSet(CatalogInlineFormSet):
-    def _construct_form(self, i: int, **kwargs: Any) -> Any:
+    def add_fields(self, form: Any, index: int | None) -> None:
+        super().add_fields(form, index)
         # A stage's band belongs to the stage's role; the form does not ask for it.
-        form = super()._construct_form(i, **kwargs)
         form.instance.role_id = self.instance.role_id
-        return form

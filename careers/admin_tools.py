@@ -104,7 +104,9 @@ class CatalogAdmin(admin.ModelAdmin):
         return super().delete_view(request, object_id, extra_context)
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
-        actions = super().get_actions(request)
+        # Django maps each name to (function, name, description); django-stubs types that
+        # function as returning str, and allows None, which the replacement below would not fit.
+        actions: dict[str, Any] = super().get_actions(request)
         if self.guard and "delete_selected" in actions:
             _func, name, description = actions["delete_selected"]
             actions["delete_selected"] = (guarded_delete_selected, name, description)
@@ -160,6 +162,12 @@ class CatalogInlineFormSet(BaseInlineFormSet):
     unique_within: tuple[str, ...] = ()
     among_current_only = False
 
+    @property
+    def catalog_model(self) -> type[models.Model]:
+        """The model of the formset's forms, which inlineformset_factory() always sets."""
+        assert self.model is not None
+        return self.model
+
     def clean(self) -> None:
         # Before the base clean, whose check of protected rows would answer first, with a
         # message that lists database rows instead of offering retirement.
@@ -172,11 +180,11 @@ class CatalogInlineFormSet(BaseInlineFormSet):
             raise ValidationError(duplicates)
 
     def _guard_errors(self) -> list[str]:
-        guard = GUARDS.get(self.model)
+        guard = GUARDS.get(self.catalog_model)
         deleted = [form.instance.pk for form in self._deleting() if form.instance.pk]
         if not guard or not deleted:
             return []
-        blocked = guard.blocked(self.model._default_manager.filter(pk__in=deleted))
+        blocked = guard.blocked(self.catalog_model._default_manager.filter(pk__in=deleted))
         return [guard.message(obj) for obj in blocked]
 
     def _duplicate_errors(self) -> list[str]:
@@ -188,7 +196,10 @@ class CatalogInlineFormSet(BaseInlineFormSet):
                 if value is None:
                     continue
                 if value in seen:
-                    label = capfirst(self.model._meta.get_field(name).verbose_name)
+                    model_field = self.catalog_model._meta.get_field(name)
+                    # unique_within names the forms' own fields, never a reverse relation.
+                    assert isinstance(model_field, models.Field)
+                    label = capfirst(model_field.verbose_name)
                     errors.append(f"{label} “{value}” is used twice here; use it once.")
                 seen.add(value)
         return errors

@@ -28,7 +28,9 @@ class Level(models.TextChoices):
 
 
 class HasLevel(Protocol):
-    level: str
+    # Read-only, so that frozen dataclasses (tracker.progress.Stage) match as well as models.
+    @property
+    def level(self) -> str: ...
 
 
 StageT = TypeVar("StageT", bound=HasLevel)
@@ -112,6 +114,10 @@ class Role(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = RoleQuerySet.as_manager()
+
+    # Not fields (Django ignores an annotation without a value): attributes some reads add.
+    matched_skills: list[str]  # careers.queries.role_listing
+    current_stages: int  # careers.admin.RoleAdmin.get_queryset (annotate)
 
     class Meta:
         ordering = ["name"]
@@ -241,6 +247,9 @@ class Skill(models.Model):
     )
 
     objects = SkillQuerySet.as_manager()
+
+    # Not a field (Django ignores an annotation without a value): an attribute a read adds.
+    role_count: int  # careers.admin.SkillAdmin.get_queryset (annotate)
 
     class Meta:
         ordering = ["name"]
@@ -428,8 +437,9 @@ class SalaryBand(models.Model):
         ]
 
     def __str__(self) -> str:
-        where = self.region.name if self.region_id else NATIONAL_LABEL
-        return f"{self.role.name} / {self.stage.title if self.stage_id else 'all stages'} / {where}"
+        where = self.region.name if self.region is not None else NATIONAL_LABEL
+        stage = self.stage.title if self.stage is not None else "all stages"
+        return f"{self.role.name} / {stage} / {where}"
 
     def clean(self) -> None:
         figures = [self.low, self.high, self.midpoint, self.p10, self.p90]
@@ -442,7 +452,7 @@ class SalaryBand(models.Model):
                 errors[a] = f"Must not exceed {b}."
         if self.midpoint is not None and not self.midpoint_kind:
             errors["midpoint_kind"] = "Say whether the midpoint is a median or an average."
-        if self.stage_id and self.role_id and self.stage.role_id != self.role_id:
+        if self.role_id and self.stage is not None and self.stage.role_id != self.role_id:
             errors["stage"] = "The stage belongs to another role."
         if errors:
             raise ValidationError(errors)

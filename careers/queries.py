@@ -7,6 +7,7 @@ so that templates never have to filter (and so never query) inside a loop.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
     Count,
@@ -30,6 +31,10 @@ from .models import (
     Stage,
     StageSkill,
 )
+
+if TYPE_CHECKING:
+    # A development dependency (django-stubs), so only for type checking.
+    from django_stubs_ext import WithAnnotations
 
 SEARCH_MAX_LENGTH = 100
 
@@ -64,7 +69,15 @@ def role_salary_bands() -> QuerySet[SalaryBand]:
     ).select_related("stage", "region", "source")
 
 
-def role_pages() -> QuerySet[Role]:
+class RolePage(TypedDict):
+    """What role_pages() prefetches onto each role."""
+
+    active_stages: list[Stage]
+    outlook_facts: list[OutlookFact]
+    bands: list[SalaryBand]
+
+
+def role_pages() -> QuerySet[WithAnnotations[Role, RolePage]]:
     """Published roles with everything a role page shows: six queries whatever the role's size."""
     return Role.objects.published().prefetch_related(
         Prefetch("stages", queryset=active_stages(), to_attr="active_stages"),
@@ -107,7 +120,16 @@ def _national_base_figure(order: str) -> Subquery:
     return Subquery(bands, output_field=IntegerField())
 
 
-def with_summary(roles: QuerySet[Role]) -> QuerySet[Role]:
+class RoleSummary(TypedDict):
+    """What with_summary() annotates each role with."""
+
+    stage_count: int
+    branch_count: int
+    pay_low: int | None
+    pay_high: int | None
+
+
+def with_summary(roles: QuerySet[Role]) -> QuerySet[WithAnnotations[Role, RoleSummary]]:
     """Adds what a role card shows: its numbers of stages and branches, its national pay range."""
     current = Q(stages__is_retired=False)
     return roles.annotate(
@@ -122,7 +144,7 @@ def roles_matching_skill(text: str) -> QuerySet[StageSkill]:
     return active_stage_skills().filter(skill__name__icontains=text, stage__is_retired=False)
 
 
-def role_listing(*, family: str | None, search: str) -> list[Role]:
+def role_listing(*, family: str | None, search: str) -> list[WithAnnotations[Role, RoleSummary]]:
     """Published roles of one family (None: all) whose name or a current skill matches search.
 
     Each role gets `matched_skills`: the names of its skills the search matched, so a person sees
@@ -167,6 +189,6 @@ def families_with_roles() -> list[tuple[str, str, int]]:
     return [(value, label, counts[value]) for value, label in Family.choices if value in counts]
 
 
-def featured_roles(limit: int = 3) -> list[Role]:
+def featured_roles(limit: int = 3) -> list[WithAnnotations[Role, RoleSummary]]:
     # The most fully described roles make the best first impression.
     return list(with_summary(Role.objects.published()).order_by("-stage_count", "name")[:limit])

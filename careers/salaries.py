@@ -157,7 +157,8 @@ def cited_sources(
 ) -> list[CitedSource]:
     """Every document, with its sections, that a figure on the page comes from, in page order."""
     cited: dict[int, CitedSource] = {}
-    for item in [*bands, *facts]:
+    items: list[SalaryBand | OutlookFact] = [*bands, *facts]
+    for item in items:
         entry = cited.setdefault(item.source_id, CitedSource(source=item.source))
         if item.section and item.section not in entry.sections:
             entry.sections.append(item.section)
@@ -211,7 +212,9 @@ def salary_view(
 
     A region the role has no figures for shows national figures alone.
     """
-    regions = sorted({band.region for band in bands if band.region_id}, key=lambda r: r.name)
+    regions = sorted(
+        {band.region for band in bands if band.region is not None}, key=lambda r: r.name
+    )
     region = next((r for r in regions if r.slug == region_slug), None)
     shown = [
         band
@@ -227,7 +230,7 @@ def salary_view(
     groups.append(("all", ALL_STAGES_LABEL, [b for b in shown if b.stage_id is None]))
     for group, label, group_bands in groups:
         for band in sorted(group_bands, key=_band_order):
-            region_label = band.region.name if band.region_id else NATIONAL_LABEL
+            region_label = band.region.name if band.region is not None else NATIONAL_LABEL
             rows.append(
                 BandRow(band=band, stage_label=label, region_label=region_label, group=group)
             )

@@ -46,7 +46,10 @@ def describe(value: Any) -> str:
 
 
 def max_length(model: type[models.Model], name: str) -> int | None:
-    return model._meta.get_field(name).max_length
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is a relation from another model, not a field")
+    return field.max_length
 
 
 def text(limit: int | None = None) -> Check:

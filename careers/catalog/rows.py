@@ -12,7 +12,7 @@ from .results import Counts
 
 def differs(obj: models.Model, name: str, value: Any) -> bool:
     model_field = obj._meta.get_field(name)
-    if model_field.many_to_one:
+    if isinstance(model_field, models.Field) and model_field.many_to_one:
         # Compare ids: reading the relation itself would cost a query per row.
         wanted = value.pk if value is not None else None
         return getattr(obj, model_field.attname) != wanted

@@ -43,11 +43,11 @@ def build_role(
     exercised on the filtering, and the role gets a role-wide national base band, a role-wide
     total-compensation band, and one band per stage per region.
     """
-    role = RoleFactory(**role_fields)
-    source = source or SourceFactory()
+    role = RoleFactory.create(**role_fields)
+    source = source or SourceFactory.create()
     for index in range(stages):
         level = _level(index, stages, branches)
-        stage = StageFactory(
+        stage = StageFactory.create(
             role=role,
             position=index + 1,
             level=level,
@@ -56,13 +56,13 @@ def build_role(
             leads_to=leads_to if level == Level.SPECIALIZED else None,
         )
         for position in range(skills_per_stage):
-            StageSkillFactory(stage=stage, required=position % 3 != 2, position=position)
-        StageSkillFactory(stage=stage, is_retired=True, position=skills_per_stage)
+            StageSkillFactory.create(stage=stage, required=position % 3 != 2, position=position)
+        StageSkillFactory.create(stage=stage, is_retired=True, position=skills_per_stage)
         for position in range(milestones_per_stage):
-            MilestoneFactory(stage=stage, position=position)
-        MilestoneFactory(stage=stage, is_retired=True, position=milestones_per_stage)
+            MilestoneFactory.create(stage=stage, position=position)
+        MilestoneFactory.create(stage=stage, is_retired=True, position=milestones_per_stage)
         low = 90_000 + index * 20_000
-        SalaryBandFactory(
+        SalaryBandFactory.create(
             role=role,
             stage=stage,
             source=source,
@@ -72,7 +72,7 @@ def build_role(
             midpoint_kind=MidpointKind.MEDIAN,
         )
         for region in regions:
-            SalaryBandFactory(
+            SalaryBandFactory.create(
                 role=role,
                 stage=stage,
                 region=region,
@@ -83,8 +83,10 @@ def build_role(
                 midpoint_kind=MidpointKind.AVERAGE,
                 section="Salary by Location",
             )
-    SalaryBandFactory(role=role, source=source, low=100_000, high=180_000, p10=85_000, p90=240_000)
-    SalaryBandFactory(
+    SalaryBandFactory.create(
+        role=role, source=source, low=100_000, high=180_000, p10=85_000, p90=240_000
+    )
+    SalaryBandFactory.create(
         role=role,
         source=source,
         low=None,
@@ -100,5 +102,5 @@ def build_role(
 
 def build_catalog(roles: int, **role_options) -> list[Role]:
     """`roles` roles sharing one source, each built by build_role with role_options."""
-    source = SourceFactory()
+    source = SourceFactory.create()
     return [build_role(source=source, **role_options) for _ in range(roles)]

@@ -1,3 +1,5 @@
+from typing import Any
+
 import pytest
 from django.db import connection
 
@@ -41,7 +43,8 @@ def _redis_database_of_its_own(worker_id):
     from django.conf import settings
     from django.test.utils import override_settings
 
-    cache = settings.CACHES["default"]
+    # As Django types a cache's settings: values of several types.
+    cache: dict[str, Any] = settings.CACHES["default"]
     if worker_id == "master" or not cache["BACKEND"].endswith("ResilientRedisCache"):
         yield
         return
@@ -64,19 +67,19 @@ def _clear_cache():
 
 @pytest.fixture
 def owner(db):
-    return UserFactory(username="owner")
+    return UserFactory.create(username="owner")
 
 
 @pytest.fixture
 def other_user(db):
-    return UserFactory(username="outsider")
+    return UserFactory.create(username="outsider")
 
 
 @pytest.fixture
 def editor(db):
     from django.contrib.auth.models import Group
 
-    user = UserFactory(username="editor", is_staff=True)
+    user = UserFactory.create(username="editor", is_staff=True)
     user.groups.add(Group.objects.get(name="Catalog editors"))
     return user
 

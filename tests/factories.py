@@ -1,5 +1,9 @@
+"""Model factories. Call them as RoleFactory.create(...) (or .build(...)): typed as the model,
+where calling the class itself, RoleFactory(...), is typed as the factory."""
+
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 
 from careers.models import (
     Level,
@@ -18,7 +22,7 @@ from careers.models import (
 PASSWORD = "a-Strong-passphrase-42"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
@@ -29,12 +33,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):
+    def _save(obj: User, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
             obj.save()
 
 
-class SourceFactory(factory.django.DjangoModelFactory):
+class SourceFactory(factory.django.DjangoModelFactory[Source]):
     class Meta:
         model = Source
 
@@ -44,7 +48,7 @@ class SourceFactory(factory.django.DjangoModelFactory):
     year = 2024
 
 
-class RoleFactory(factory.django.DjangoModelFactory):
+class RoleFactory(factory.django.DjangoModelFactory[Role]):
     class Meta:
         model = Role
 
@@ -57,7 +61,7 @@ class RoleFactory(factory.django.DjangoModelFactory):
     is_published = True
 
 
-class StageFactory(factory.django.DjangoModelFactory):
+class StageFactory(factory.django.DjangoModelFactory[Stage]):
     class Meta:
         model = Stage
 
@@ -70,7 +74,7 @@ class StageFactory(factory.django.DjangoModelFactory):
     years_max = 2
 
 
-class SkillFactory(factory.django.DjangoModelFactory):
+class SkillFactory(factory.django.DjangoModelFactory[Skill]):
     class Meta:
         model = Skill
 
@@ -79,7 +83,7 @@ class SkillFactory(factory.django.DjangoModelFactory):
     category = SkillCategory.PROGRAMMING
 
 
-class StageSkillFactory(factory.django.DjangoModelFactory):
+class StageSkillFactory(factory.django.DjangoModelFactory[StageSkill]):
     class Meta:
         model = StageSkill
 
@@ -89,7 +93,7 @@ class StageSkillFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(lambda n: n)
 
 
-class MilestoneFactory(factory.django.DjangoModelFactory):
+class MilestoneFactory(factory.django.DjangoModelFactory[Milestone]):
     class Meta:
         model = Milestone
 
@@ -100,7 +104,7 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(lambda n: n)
 
 
-class RegionFactory(factory.django.DjangoModelFactory):
+class RegionFactory(factory.django.DjangoModelFactory[Region]):
     class Meta:
         model = Region
 
@@ -108,7 +112,7 @@ class RegionFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"city-{n}-st")
 
 
-class SalaryBandFactory(factory.django.DjangoModelFactory):
+class SalaryBandFactory(factory.django.DjangoModelFactory[SalaryBand]):
     class Meta:
         model = SalaryBand
 

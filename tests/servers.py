@@ -111,6 +111,7 @@ def fetch(
     from urllib.parse import urlsplit
 
     parts = urlsplit(url)
+    assert parts.hostname is not None, url
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=15)
     try:
         conn.request(method, path, body=body, headers=headers or {})

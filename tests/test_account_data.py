@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from careers.models import Milestone, Region, Role, SalaryBand, Skill, Stage, StageSkill
 from tests.factories import PASSWORD, RegionFactory
-from tests.tracker_helpers import assert_queries, make_role, target
+from tests.tracker_helpers import RoleSetup, assert_queries, make_role, target
 from tracker import services
 from tracker.account_data import csv_cell
 from tracker.models import (
@@ -45,15 +45,20 @@ OUTSIDER_VALUES = [
 
 
 @pytest.fixture
-def setup(owner):
+def old_role(db) -> RoleSetup:
+    """The role of the owner's old goal."""
+    return make_role(name="Data Analyst", slug="data-analyst")
+
+
+@pytest.fixture
+def setup(owner, old_role):
     """The owner: a region, an old goal and an active one, skills and milestones with notes."""
-    old = make_role(name="Data Analyst", slug="data-analyst")
     setup = make_role(name="ML Engineer", slug="ml-engineer")
     Profile.objects.update_or_create(
         user=owner,
-        defaults={"display_name": "Ana", "region": RegionFactory(name="Seattle, WA")},
+        defaults={"display_name": "Ana", "region": RegionFactory.create(name="Seattle, WA")},
     )
-    target(owner, old.entry)
+    target(owner, old_role.entry)
     target(owner, setup.senior)
     python, torch = setup.skills["python"], setup.skills["torch"]
     services.skill_set_status(user=owner, skill_id=python.pk, status=SkillStatus.DONE)
@@ -66,8 +71,7 @@ def setup(owner):
     services.milestone_set_done(user=owner, milestone_id=portfolio.pk, done=True)
     services.milestone_save_note(user=owner, milestone_id=portfolio.pk, note="+1", evidence_url="")
     # A skill of the old role only: its row names that role.
-    services.skill_set_status(user=owner, skill_id=old.skills["algebra"].pk, status="learning")
-    setup.old = old
+    services.skill_set_status(user=owner, skill_id=old_role.skills["algebra"].pk, status="learning")
     return setup
 
 
@@ -173,7 +177,7 @@ def test_it_puts_nothing_of_anyone_else_in_the_json(owner_client, setup, outside
 def test_it_exports_empty_lists_for_a_new_account(client, db):
     from tests.factories import UserFactory
 
-    client.force_login(UserFactory(username="newcomer"))
+    client.force_login(UserFactory.create(username="newcomer"))
 
     data = client.get(JSON_URL).json()
 
@@ -206,7 +210,7 @@ def csv_rows(response) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
-def test_it_exports_the_progress_as_csv(owner_client, setup):
+def test_it_exports_the_progress_as_csv(owner_client, setup, old_role):
     response = owner_client.get(CSV_URL)
 
     assert response.status_code == 200
@@ -223,7 +227,7 @@ def test_it_exports_the_progress_as_csv(owner_client, setup):
     )
     assert python["completed"].startswith("20")
     assert python["evidence"] == "https://github.com/ana/proj"
-    algebra = rows["skill", setup.old.skills["algebra"].name]
+    algebra = rows["skill", old_role.skills["algebra"].name]
     assert (algebra["role"], algebra["status"]) == ("Data Analyst", "learning")
     assert algebra["started"] and not algebra["completed"]
     milestone = rows["milestone", setup.milestones["portfolio"].title]

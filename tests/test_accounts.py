@@ -75,7 +75,7 @@ def test_bad_sign_ups_show_errors_and_create_nothing(client, db, overrides):
 
 
 def test_a_taken_username_is_refused(client, db):
-    UserFactory(username="ana")
+    UserFactory.create(username="ana")
 
     response = client.post("/accounts/signup/", signup_data())
 
@@ -155,7 +155,9 @@ def test_it_emails_a_reset_link_that_sets_a_new_password(client, owner):
     assert response["Location"] == "/accounts/password_reset/done/"
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject == "Reset your Pathwise password"
-    link = re.search(r"http://testserver(/accounts/reset/\S+/)", mail.outbox[0].body).group(1)
+    found = re.search(r"http://testserver(/accounts/reset/\S+/)", str(mail.outbox[0].body))
+    assert found is not None
+    link = found.group(1)
 
     form_url = client.get(link)["Location"]
     assert "Choose a new password" in client.get(form_url).content.decode()

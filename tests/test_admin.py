@@ -54,7 +54,7 @@ def messages_of(response) -> list[str]:
 
 
 def in_progress(skill: Skill) -> SkillProgress:
-    return SkillProgress.objects.create(user=UserFactory(), skill=skill, status="learning")
+    return SkillProgress.objects.create(user=UserFactory.create(), skill=skill, status="learning")
 
 
 # --- Every page renders ----------------------------------------------------------------------
@@ -157,7 +157,7 @@ def test_it_refuses_the_delete_page_too(admin_client, small_catalog):
 def test_it_refuses_to_bulk_delete_skills_in_someones_progress(admin_client, small_catalog):
     python, statistics = Skill.objects.get(slug="python"), Skill.objects.get(slug="statistics")
     in_progress(python)
-    unused = SkillFactory(name="Unused")
+    unused = SkillFactory.create(name="Unused")
 
     response = admin_client.post(
         url("skill", "changelist"),
@@ -175,7 +175,7 @@ def test_it_refuses_to_bulk_delete_skills_in_someones_progress(admin_client, sma
 
 
 def test_it_deletes_a_skill_nobody_uses(admin_client, small_catalog):
-    unused = SkillFactory(name="Unused")
+    unused = SkillFactory.create(name="Unused")
 
     response = admin_client.post(url("skill", "delete", unused.pk), {"post": "yes"})
 
@@ -184,7 +184,7 @@ def test_it_deletes_a_skill_nobody_uses(admin_client, small_catalog):
 
 
 def test_it_bulk_deletes_skills_nobody_uses(admin_client, small_catalog):
-    unused = [SkillFactory(), SkillFactory()]
+    unused = [SkillFactory.create(), SkillFactory.create()]
 
     admin_client.post(
         url("skill", "changelist"),
@@ -216,7 +216,7 @@ def test_it_deletes_a_stage_skill_nobody_has_started(admin_client, small_catalog
 
 def test_it_refuses_to_delete_a_milestone_in_progress(admin_client, small_catalog):
     milestone = Milestone.objects.get(slug="deploy-a-model")
-    MilestoneProgress.objects.create(user=UserFactory(), milestone=milestone)
+    MilestoneProgress.objects.create(user=UserFactory.create(), milestone=milestone)
 
     response = admin_client.post(
         url("milestone", "delete", milestone.pk), {"post": "yes"}, follow=True
@@ -229,7 +229,7 @@ def test_it_refuses_to_delete_a_milestone_in_progress(admin_client, small_catalo
 def test_it_refuses_an_inline_delete_of_a_milestone_in_progress(admin_client, small_catalog):
     stage = Stage.objects.get(role__slug="ml-engineer", slug="mid")
     milestone = stage.milestones.get()
-    MilestoneProgress.objects.create(user=UserFactory(), milestone=milestone)
+    MilestoneProgress.objects.create(user=UserFactory.create(), milestone=milestone)
     page = admin_client.get(url("stage", "change", stage.pk))
 
     data = form_data(page) | {"milestones-0-DELETE": "on"}

@@ -142,6 +142,8 @@ def test_each_change_gives_a_new_version(db):
     signals.catalog_changed()
     fourth = catalog_cache.version()
 
+    assert first is not None and second is not None
+    assert third is not None and fourth is not None
     # A process that watches the version (Redis) goes on with the one it knows, which is still
     # current; a new one is never one used before.
     assert first < second <= third < fourth

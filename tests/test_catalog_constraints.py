@@ -35,36 +35,36 @@ def messages_of(instance) -> dict[str, list[str]]:
 
 
 def test_it_refuses_a_duplicate_role_slug():
-    RoleFactory(slug="ml-engineer")
-    refused(lambda: RoleFactory(slug="ml-engineer"))
+    RoleFactory.create(slug="ml-engineer")
+    refused(lambda: RoleFactory.create(slug="ml-engineer"))
     assert Role.objects.filter(slug="ml-engineer").count() == 1
 
 
 def test_it_explains_a_duplicate_role_slug():
-    RoleFactory(slug="ml-engineer")
+    RoleFactory.create(slug="ml-engineer")
     errors = messages_of(RoleFactory.build(slug="ml-engineer"))
     assert errors["slug"] == ["Role with this Slug already exists."]
 
 
 def test_it_refuses_a_duplicate_skill_slug():
-    SkillFactory(slug="python")
-    refused(lambda: SkillFactory(slug="python"))
+    SkillFactory.create(slug="python")
+    refused(lambda: SkillFactory.create(slug="python"))
 
 
 def test_it_explains_a_duplicate_skill_slug():
-    SkillFactory(slug="python")
+    SkillFactory.create(slug="python")
     errors = messages_of(SkillFactory.build(slug="python"))
     assert errors["slug"] == ["Skill with this Slug already exists."]
 
 
 def test_it_refuses_a_skill_name_that_differs_only_by_case():
-    SkillFactory(name="PyTorch")
-    refused(lambda: SkillFactory(name="pytorch"))
+    SkillFactory.create(name="PyTorch")
+    refused(lambda: SkillFactory.create(name="pytorch"))
     assert Skill.objects.count() == 1
 
 
 def test_it_explains_a_skill_name_that_differs_only_by_case():
-    SkillFactory(name="PyTorch")
+    SkillFactory.create(name="PyTorch")
     errors = messages_of(SkillFactory.build(name="PYTORCH"))
     assert errors["__all__"] == [
         "A skill with this name already exists (names are compared regardless of case)."
@@ -75,67 +75,67 @@ def test_it_explains_a_skill_name_that_differs_only_by_case():
 
 
 def test_it_refuses_a_skill_twice_in_one_role():
-    role = RoleFactory()
-    first, second = StageFactory(role=role), StageFactory(role=role)
-    skill = SkillFactory()
-    StageSkillFactory(stage=first, skill=skill)
-    refused(lambda: StageSkillFactory(stage=second, skill=skill))
+    role = RoleFactory.create()
+    first, second = StageFactory.create(role=role), StageFactory.create(role=role)
+    skill = SkillFactory.create()
+    StageSkillFactory.create(stage=first, skill=skill)
+    refused(lambda: StageSkillFactory.create(stage=second, skill=skill))
     assert StageSkill.objects.filter(skill=skill).count() == 1
 
 
 def test_it_allows_one_skill_in_two_roles():
-    skill = SkillFactory()
-    StageSkillFactory(skill=skill)
-    StageSkillFactory(skill=skill)
+    skill = SkillFactory.create()
+    StageSkillFactory.create(skill=skill)
+    StageSkillFactory.create(skill=skill)
     assert StageSkill.objects.filter(skill=skill).count() == 2
 
 
 def test_it_explains_a_skill_twice_in_one_role():
-    role = RoleFactory()
-    first, second = StageFactory(role=role), StageFactory(role=role)
-    skill = SkillFactory()
-    StageSkillFactory(stage=first, skill=skill)
+    role = RoleFactory.create()
+    first, second = StageFactory.create(role=role), StageFactory.create(role=role)
+    skill = SkillFactory.create()
+    StageSkillFactory.create(stage=first, skill=skill)
     errors = messages_of(StageSkill(stage=second, skill=skill))
     assert errors["__all__"] == ["Stage skill with this Role and Skill already exists."]
 
 
 def test_it_refuses_two_current_stages_at_one_position():
-    role = RoleFactory()
-    StageFactory(role=role, position=1)
-    refused(lambda: StageFactory(role=role, position=1))
+    role = RoleFactory.create()
+    StageFactory.create(role=role, position=1)
+    refused(lambda: StageFactory.create(role=role, position=1))
 
 
 def test_it_allows_a_retired_stage_at_a_current_stages_position():
-    role = RoleFactory()
-    StageFactory(role=role, position=1)
-    StageFactory(role=role, position=1, is_retired=True)
+    role = RoleFactory.create()
+    StageFactory.create(role=role, position=1)
+    StageFactory.create(role=role, position=1, is_retired=True)
     assert Stage.objects.filter(role=role, position=1).count() == 2
 
 
 def test_it_explains_two_current_stages_at_one_position():
-    role = RoleFactory()
-    StageFactory(role=role, position=1)
+    role = RoleFactory.create()
+    StageFactory.create(role=role, position=1)
     errors = messages_of(StageFactory.build(role=role, position=1))
     assert errors["__all__"] == ["Another current stage of this role has this position."]
 
 
 def test_it_refuses_years_min_above_years_max():
-    refused(lambda: StageFactory(years_min=5, years_max=2))
+    refused(lambda: StageFactory.create(years_min=5, years_max=2))
 
 
 def test_it_explains_years_min_above_years_max():
-    errors = messages_of(StageFactory.build(role=RoleFactory(), years_min=5, years_max=2))
+    errors = messages_of(StageFactory.build(role=RoleFactory.create(), years_min=5, years_max=2))
     assert errors == {"years_max": ["Must not be below the minimum years."]}
 
 
 def test_it_allows_open_years():
-    stage = StageFactory(years_min=7, years_max=None)
+    stage = StageFactory.create(years_min=7, years_max=None)
     assert stage.years_label == "7+ years"
 
 
 # --- Salary bands ----------------------------------------------------------------------------
 
-BAD_BANDS = {
+BAD_BANDS: dict[str, dict[str, int | str | None]] = {
     "low above high": {"low": 200_000, "high": 100_000},
     "low above midpoint": {
         "low": 100_000,
@@ -157,7 +157,7 @@ BAD_BANDS = {
 
 @pytest.mark.parametrize("figures", BAD_BANDS.values(), ids=BAD_BANDS.keys())
 def test_it_refuses_a_salary_band(figures):
-    refused(lambda: SalaryBandFactory(**figures))
+    refused(lambda: SalaryBandFactory.create(**figures))
     assert SalaryBand.objects.count() == 0
 
 
@@ -176,13 +176,15 @@ BAND_MESSAGES = {
 
 @pytest.mark.parametrize("case", BAND_MESSAGES.keys())
 def test_it_explains_a_salary_band(case):
-    band = SalaryBandFactory.build(role=RoleFactory(), source=SourceFactory(), **BAD_BANDS[case])
+    band = SalaryBandFactory.build(
+        role=RoleFactory.create(), source=SourceFactory.create(), **BAD_BANDS[case]
+    )
     field, message = BAND_MESSAGES[case]
     assert message in messages_of(band)[field]
 
 
 def test_it_accepts_a_single_average():
-    band = SalaryBandFactory(
+    band = SalaryBandFactory.create(
         low=None, high=None, midpoint=150_000, midpoint_kind=MidpointKind.AVERAGE
     )
     band.full_clean()

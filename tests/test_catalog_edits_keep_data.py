@@ -76,7 +76,7 @@ def test_a_retired_stage_leaves_the_plan_with_its_items(owner_client, owner, set
 
 
 def test_a_new_item_lowers_the_percent_and_keeps_every_tick(owner_client, owner, setup):
-    StageSkillFactory(stage=setup.entry, position=999)
+    StageSkillFactory.create(stage=setup.entry, position=999)
 
     assert percent(owner_client) == "28%"  # 2 of 7
     assert SkillProgress.objects.get(user=owner, skill=setup.skills["python"]).status == "done"
@@ -97,7 +97,7 @@ def test_an_unpublished_role_keeps_the_goal_and_the_progress(owner_client, owner
 
 def test_a_skill_done_in_one_role_counts_in_every_role_that_asks_for_it(owner_client, owner, setup):
     other = make_role()
-    StageSkillFactory(stage=other.entry, skill=setup.skills["python"])
+    StageSkillFactory.create(stage=other.entry, skill=setup.skills["python"])
 
     target(owner, other.senior)
     html = owner_client.get("/plan/").content.decode()

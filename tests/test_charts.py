@@ -7,11 +7,18 @@ from careers.charts import (
     PLOT_LEFT,
     PLOT_RIGHT,
     LadderBar,
+    LadderChart,
     format_usd,
     format_usd_short,
     ladder_chart,
     nice_domain,
 )
+
+
+def draw(bars: list[LadderBar]) -> LadderChart:
+    chart = ladder_chart(bars)
+    assert chart is not None
+    return chart
 
 
 def test_it_formats_money_with_thousands_separators():
@@ -39,29 +46,30 @@ def test_it_draws_nothing_without_figures():
 
 
 def test_it_draws_a_range_as_a_bar_with_its_midpoint_inside():
-    chart = ladder_chart(
+    chart = draw(
         [LadderBar(label="Mid", figure="", group="a", low=120_000, high=180_000, midpoint=150_000)]
     )
     row = chart.rows[0]
     assert row.dot_x is None
-    assert row.bar_x is not None and row.bar_width > 0
+    assert row.bar_x is not None and row.bar_width is not None and row.bar_width > 0
+    assert row.mid_x is not None
     assert row.bar_x < row.mid_x < row.bar_x + row.bar_width
 
 
 def test_it_draws_a_single_figure_as_a_dot():
-    chart = ladder_chart(
+    chart = draw(
         [
             LadderBar(label="Senior", figure="", group="a", midpoint=172_654),
             LadderBar(label="Senior", figure="", group="a", high=218_603, basis="total"),
         ]
     )
     assert [row.bar_x for row in chart.rows] == [None, None]
-    assert all(PLOT_LEFT <= row.dot_x <= PLOT_RIGHT for row in chart.rows)
+    assert all(row.dot_x is not None and PLOT_LEFT <= row.dot_x <= PLOT_RIGHT for row in chart.rows)
     assert "chart-band--total" in chart.rows[1].css_class
 
 
 def test_it_puts_every_mark_on_one_money_axis():
-    chart = ladder_chart(
+    chart = draw(
         [
             LadderBar(label="Entry", figure="", group="a", low=100_000, high=150_000),
             LadderBar(label="All", figure="", group="b", low=120_000, high=200_000, p90=250_000),
@@ -71,11 +79,12 @@ def test_it_puts_every_mark_on_one_money_axis():
     ticks = {tick.label: tick.x for tick in chart.ticks}
     assert first.bar_x == ticks["$100k"] == PLOT_LEFT
     assert second.whisker_x2 == ticks["$250k"] == PLOT_RIGHT
+    assert first.bar_x is not None and first.bar_width is not None
     assert first.bar_x + first.bar_width == pytest.approx(ticks["$150k"])
 
 
 def test_it_separates_groups_and_keeps_rows_in_order():
-    chart = ladder_chart(
+    chart = draw(
         [
             LadderBar(label="Entry", figure="", group="entry", low=1, high=2),
             LadderBar(label="Entry, Seattle", figure="", group="entry", midpoint=2),
@@ -90,8 +99,8 @@ def test_it_separates_groups_and_keeps_rows_in_order():
 
 
 def test_it_stacks_a_long_label_above_its_figure():
-    short = ladder_chart([LadderBar(label="Mid", figure="$1 \u2013 $2", group="a", low=1, high=2)])
-    long = ladder_chart(
+    short = draw([LadderBar(label="Mid", figure="$1 \u2013 $2", group="a", low=1, high=2)])
+    long = draw(
         [
             LadderBar(
                 label="A very long stage title " * 2,
@@ -107,7 +116,7 @@ def test_it_stacks_a_long_label_above_its_figure():
 
 
 def test_it_puts_a_groups_heading_above_its_labelled_rows():
-    chart = ladder_chart(
+    chart = draw(
         [
             LadderBar(label="", figure="$1", group="s", group_label="Senior", low=1, high=2),
             LadderBar(label="total comp", figure="$3", group="s", group_label="Senior", high=3),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 import pytest
 from django.db import connection
@@ -481,6 +482,8 @@ def test_a_row_inserted_meanwhile_by_another_request_is_found_and_not_written_tw
 ):
     # The other request inserted the row between this one's look-up and its insert: the unique
     # constraint refuses the second insert, and the row the other request wrote is used.
+    model: type[SkillProgress] | type[MilestoneProgress]
+    write: Callable[..., bool]
     if kind == "skill":
         model, write = SkillProgress, services.skill_set_status
         item = {"skill_id": setup.skills["python"].pk, "status": "done"}
@@ -489,7 +492,7 @@ def test_a_row_inserted_meanwhile_by_another_request_is_found_and_not_written_tw
         item = {"milestone_id": setup.milestones["portfolio"].pk, "done": True}
     assert write(user=owner, **item) is True
     real_get = QuerySet.get
-    misses = []
+    misses: list[int] = []
 
     def get_misses_once(self, *args, **kwargs):
         if self.model is model and not misses:
@@ -514,7 +517,7 @@ def test_a_row_inserted_meanwhile_by_another_request_is_found_and_not_written_tw
 def test_two_identical_posts_at_once_leave_one_row_and_one_event(kind):
     from tests.factories import UserFactory
 
-    user = UserFactory(username="racer")
+    user = UserFactory.create(username="racer")
     setup = make_role()
     target(user, setup.senior)
     barrier = threading.Barrier(2)

@@ -57,7 +57,9 @@ def test_it_takes_a_check_off_with_the_token_from_the_page(strict_client, owner,
     html = strict_client.get("/plan/").content.decode()
     url = check_off_url(setup)
     form = html[html.index(f'action="{url}"') :]
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
+    assert found is not None
+    token = found.group(1)
 
     response = strict_client.post(url, {"status": "done", "csrfmiddlewaretoken": token})
 
@@ -69,7 +71,9 @@ def test_it_takes_an_htmx_check_off_with_the_token_from_the_page_header(
     strict_client, owner, setup
 ):
     html = strict_client.get("/plan/").content.decode()
-    headers = json.loads(re.search(r"data-hx-headers='([^']+)'", html).group(1))
+    found = re.search(r"data-hx-headers='([^']+)'", html)
+    assert found is not None
+    headers = json.loads(found.group(1))
 
     response = strict_client.post(
         check_off_url(setup),
@@ -85,7 +89,9 @@ def test_it_takes_an_htmx_check_off_with_the_token_from_the_page_header(
 @pytest.mark.parametrize("sent_in", ["form", "header"])
 def test_an_htmx_answer_carries_a_token_that_posts_again(strict_client, owner, setup, sent_in):
     html = strict_client.get("/plan/").content.decode()
-    token = json.loads(re.search(r"data-hx-headers='([^']+)'", html).group(1))["X-CSRFToken"]
+    found = re.search(r"data-hx-headers='([^']+)'", html)
+    assert found is not None
+    token = json.loads(found.group(1))["X-CSRFToken"]
     data, headers = {"status": "done"}, {"HTTP_HX_REQUEST": "true"}
     if sent_in == "form":
         data["csrfmiddlewaretoken"] = token

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -95,9 +95,9 @@ def test_before_any_stage_it_says_so(owner_client, setup):
 
 
 def test_the_expected_pay_is_the_regional_band_with_its_source(owner_client, owner, setup):
-    seattle = RegionFactory(name="Seattle, WA")
+    seattle = RegionFactory.create(name="Seattle, WA")
     set_region(owner, seattle)
-    SalaryBandFactory(
+    SalaryBandFactory.create(
         role=setup.role,
         stage=setup.entry,
         region=seattle,
@@ -106,7 +106,7 @@ def test_the_expected_pay_is_the_regional_band_with_its_source(owner_client, own
         section="Salary by Location",
         source__title="Machine Learning Engineer guide",
     )
-    SalaryBandFactory(role=setup.role, region=seattle, low=150_321, high=173_517)
+    SalaryBandFactory.create(role=setup.role, region=seattle, low=150_321, high=173_517)
     finish_entry(owner, setup)
 
     html = owner_client.get(URL).content.decode()
@@ -121,7 +121,7 @@ def test_the_expected_pay_is_the_regional_band_with_its_source(owner_client, own
 
 
 def test_without_a_regional_band_it_falls_back_to_national_and_says_so(owner_client, owner, setup):
-    set_region(owner, RegionFactory(name="Austin, TX"))
+    set_region(owner, RegionFactory.create(name="Austin, TX"))
     finish_entry(owner, setup)
 
     html = owner_client.get(URL).content.decode()
@@ -152,7 +152,7 @@ def test_without_any_band_it_says_there_is_no_data_yet(owner_client, owner):
 
 def test_it_lists_at_most_five_next_steps_each_checkable_here(owner_client, owner, setup):
     for position in range(6):
-        StageSkillFactory(stage=setup.entry, position=10_000 + position)
+        StageSkillFactory.create(stage=setup.entry, position=10_000 + position)
 
     html = owner_client.get(URL).content.decode()
     steps = html[html.index('id="next-steps"') : html.index('id="pay-title"')]
@@ -172,7 +172,7 @@ def test_it_lists_recent_activity_readably(owner_client, owner, setup):
         user=owner, milestone_id=setup.milestones["portfolio"].pk, done=True
     )
     ProgressEvent.objects.filter(user=owner).update(
-        created_at=timezone.make_aware(timezone.datetime(2026, 11, 9, 12))
+        created_at=timezone.make_aware(datetime(2026, 11, 9, 12))
     )
 
     html = owner_client.get(URL).content.decode()
@@ -199,6 +199,7 @@ def test_recent_activity_shows_the_last_ten(owner_client, owner, setup):
 def test_it_shows_pace_and_an_estimate_when_there_is_a_pace(owner_client, owner, setup):
     finish_entry(owner, setup)
     old = ProgressEvent.objects.filter(user=owner, kind=EventKind.SKILL).first()
+    assert old is not None
     ProgressEvent.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=40))
 
     html = owner_client.get(URL).content.decode()
@@ -225,7 +226,7 @@ def test_it_never_shows_another_persons_data(owner_client, owner, other_user, se
         evidence_url="https://outsider.example/",
     )
     services.skill_set_status(
-        user=other_user, skill_id=SkillFactory(name="Cobol").pk, status="done"
+        user=other_user, skill_id=SkillFactory.create(name="Cobol").pk, status="done"
     )
     Profile.objects.filter(user=other_user).update(display_name="Mallory")
 
@@ -248,7 +249,7 @@ def test_it_greets_by_display_name(owner_client, owner, setup):
 def test_it_runs_a_fixed_number_of_queries_however_much_data_and_two_when_nothing_changed(
     owner_client, owner, other_user, setup, django_assert_num_queries
 ):
-    set_region(owner, RegionFactory())
+    set_region(owner, RegionFactory.create())
     finish_entry(owner, setup)
     # 1 the account, 2 the profile with its region (its progress version keys the kept page),
     # 3 the active goal with its role and target stage, 4-5 this person's progress on the role's

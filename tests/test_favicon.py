@@ -16,7 +16,9 @@ def test_it_links_an_svg_icon_from_every_page(client, db):
 
 
 def test_it_keeps_a_small_svg_icon_in_static():
-    path = Path(finders.find("favicon.svg"))
+    found = finders.find("favicon.svg")
+    assert found is not None
+    path = Path(found)
 
     assert path.parent == Path(settings.STATICFILES_DIRS[0])
     text = path.read_text()

@@ -38,11 +38,11 @@ def test_it_offers_signed_in_people_their_dashboard(owner_client):
 
 
 def test_it_features_published_roles_with_the_most_stages(client):
-    full = RoleFactory(name="Full role", summary="Has it all.")
+    full = RoleFactory.create(name="Full role", summary="Has it all.")
     for _ in range(3):
-        StageFactory(role=full)
-    RoleFactory(name="Empty role")
-    RoleFactory(name="Draft role", is_published=False)
+        StageFactory.create(role=full)
+    RoleFactory.create(name="Empty role")
+    RoleFactory.create(name="Draft role", is_published=False)
 
     response = client.get("/")
 

@@ -34,7 +34,7 @@ def test_it_renders_valid_html_on_every_page(shipped_catalog, tmp_path):
     user = person_with_progress()
     visitor, member, newcomer = Client(), Client(), Client()
     member.force_login(user)
-    newcomer.force_login(UserFactory(username="newcomer"))
+    newcomer.force_login(UserFactory.create(username="newcomer"))
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
 

@@ -21,12 +21,12 @@ from tracker.models import Goal, MilestoneProgress, ProgressEvent, SkillProgress
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-LARGE = {
+# The (user, item) key of each progress table.
+PROGRESS_KEYS = {
     "tracker_skillprogress": ("user_id", "skill_id"),
     "tracker_milestoneprogress": ("user_id", "milestone_id"),
-    "tracker_progressevent": None,
-    "tracker_goal": None,
 }
+LARGE = (*PROGRESS_KEYS, "tracker_progressevent", "tracker_goal")
 
 
 @pytest.fixture
@@ -85,7 +85,7 @@ def statements(request: Callable[[], object]) -> list[tuple[str, list | dict]]:
     ]
 
 
-def plan_of(sql: str, params: list) -> str:
+def plan_of(sql: str, params: list | dict) -> str:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
@@ -157,7 +157,7 @@ def test_the_plan_reads_goal_and_progress_by_index(owner_client, owner, setup):
     # for each run with the values at hand.
     for table in ("tracker_skillprogress", "tracker_milestoneprogress"):
         ((_, progress),) = reads(page, table)
-        assert uses(progress, table, index_names(table, LARGE[table])), progress
+        assert uses(progress, table, index_names(table, PROGRESS_KEYS[table])), progress
 
 
 def test_the_dashboard_reads_events_by_index(owner_client, owner, setup):
@@ -172,7 +172,7 @@ def test_the_dashboard_reads_events_by_index(owner_client, owner, setup):
     assert uses(recent, "tracker_progressevent", "event_user_recent"), recent
     assert uses(pace, "tracker_progressevent", "event_user_state_time"), pace
     ((_, progress),) = reads(page, "tracker_skillprogress")
-    skills = index_names("tracker_skillprogress", LARGE["tracker_skillprogress"])
+    skills = index_names("tracker_skillprogress", PROGRESS_KEYS["tracker_skillprogress"])
     assert uses(progress, "tracker_skillprogress", skills), progress
 
 
@@ -187,7 +187,7 @@ def test_a_check_off_locks_and_reads_by_index(owner_client, setup):
         assert response.status_code == 200
 
     found = reads(check_off, "tracker_skillprogress")
-    skills = index_names("tracker_skillprogress", LARGE["tracker_skillprogress"])
+    skills = index_names("tracker_skillprogress", PROGRESS_KEYS["tracker_skillprogress"])
     # The row locked, found by the person and the item (through either index: the planner's
     # choice), then the person's progress on the role's skills.
     plans = {" IN (" in sql: plan for sql, plan in found}

@@ -59,7 +59,7 @@ def write(tmp_path: Path, data: Any, name: str = "catalog.yaml") -> Path:
 def snapshot() -> dict[str, list[dict[str, Any]]]:
     """Every catalog row, every field: equal snapshots mean nothing was written."""
     return {
-        model._meta.label: list(model.objects.order_by("pk").values())
+        model._meta.label: list(model._default_manager.order_by("pk").values())
         for model in apps.get_app_config("careers").get_models()
     }
 
@@ -88,7 +88,8 @@ def test_it_loads_the_small_catalog():
     assert role.description.startswith("Takes models from notebooks to production.\nWorks")
     assert ml_stages() == ["junior", "mid", "senior", "research-track"]
     assert list(role.stages.values_list("position", flat=True)) == [1, 2, 3, 4]
-    assert role.stages.get(slug="research-track").leads_to.slug == "research-scientist"
+    leads_to = role.stages.get(slug="research-track").leads_to
+    assert leads_to is not None and leads_to.slug == "research-scientist"
     assert role.stages.get(slug="senior").years_label == "7+ years"
     assert not Role.objects.get(slug="research-scientist").is_published
     assert "skills: 7 created" in out
@@ -111,6 +112,7 @@ def test_it_stores_salary_figures_as_the_file_gives_them():
     load(SMALL)
 
     role_wide = SalaryBand.objects.get(role__slug="ml-engineer", stage=None)
+    assert role_wide.region is not None
     assert (role_wide.region.slug, role_wide.low, role_wide.high) == ("seattle-wa", 150321, 173517)
     average = SalaryBand.objects.get(stage__slug="mid")
     assert (average.low, average.midpoint, average.high) == (None, 150000, None)
@@ -424,7 +426,7 @@ def test_it_refuses_a_missing_file(tmp_path):
 
 
 def test_it_refuses_a_name_held_by_a_skill_the_file_does_not_list():
-    SkillFactory(slug="python-3", name="PYTHON")
+    SkillFactory.create(slug="python-3", name="PYTHON")
 
     problems = validate_catalog(read_catalog_file(SMALL))
 
@@ -453,7 +455,7 @@ def _without_skill_r(data: dict[str, Any]) -> None:
 
 def test_it_retires_a_skill_the_file_drops_and_keeps_progress_on_it(tmp_path):
     load(SMALL)
-    person = UserFactory()
+    person = UserFactory.create()
     r = Skill.objects.get(slug="r")
     progress = SkillProgress.objects.create(user=person, skill=r, status="done", note="Kept")
     data = small()
@@ -487,7 +489,7 @@ def test_it_brings_back_a_skill_listed_again(tmp_path):
 def test_it_retires_a_milestone_the_file_drops_and_brings_it_back(tmp_path):
     load(SMALL)
     milestone = Milestone.objects.get(slug="deploy-a-model")
-    MilestoneProgress.objects.create(user=UserFactory(), milestone=milestone)
+    MilestoneProgress.objects.create(user=UserFactory.create(), milestone=milestone)
     data = small()
     ml_stage(data, "mid")["milestones"] = []
 

@@ -103,7 +103,7 @@ def test_it_lets_staff_lift_a_lockout_by_deleting_the_attempt_in_admin(client, o
     lock_out(client)
     attempt = AccessAttempt.objects.get(username="owner")
     admin = Client()
-    admin.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    admin.force_login(UserFactory.create(username="root", is_staff=True, is_superuser=True))
 
     listing = admin.get("/admin/axes/accessattempt/")
     assert listing.status_code == 200

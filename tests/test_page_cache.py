@@ -24,6 +24,12 @@ TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 ANY_TOKEN = re.compile(r"[A-Za-z0-9]{64}")
 
 
+def token_in(page: str) -> str:
+    found = TOKEN.search(page)
+    assert found is not None, "no CSRF token in the page"
+    return found.group(1)
+
+
 @pytest.fixture
 def setup(owner):
     setup = make_role()
@@ -84,7 +90,7 @@ def test_every_change_a_person_makes_moves_their_version(owner, setup):
 
 
 def test_a_settings_change_shows_on_the_dashboard_at_once(owner_client, owner, setup):
-    region = RegionFactory(name="Elsewhere")
+    region = RegionFactory.create(name="Elsewhere")
     assert "Elsewhere" not in owner_client.get(DASHBOARD).content.decode()
 
     response = owner_client.post("/settings/profile/", {"display_name": "Ana", "region": region.pk})
@@ -150,7 +156,7 @@ def test_each_visit_gets_a_token_that_works(owner, setup):
         browser.get(PLAN)  # the copy is made by one of them and served to both
 
     pages = [browser.get(PLAN).content.decode() for browser in browsers]
-    tokens = [TOKEN.search(page).group(1) for page in pages]
+    tokens = [token_in(page) for page in pages]
 
     assert tokens[0] != tokens[1]
     python = setup.skills["python"]

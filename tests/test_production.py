@@ -53,7 +53,9 @@ def test_it_sends_the_security_headers(server, path):
     assert directives["base-uri"] == "'none'"
     assert directives["frame-ancestors"] == "'none'"
     hsts = headers["strict-transport-security"][0]
-    assert int(re.search(r"max-age=(\d+)", hsts).group(1)) >= 31536000
+    max_age = re.search(r"max-age=(\d+)", hsts)
+    assert max_age is not None
+    assert int(max_age.group(1)) >= 31536000
     assert headers["x-content-type-options"] == ["nosniff"]
     assert headers["referrer-policy"] == ["same-origin"]
     assert headers["cross-origin-opener-policy"] == ["same-origin"]
@@ -82,7 +84,9 @@ def test_it_sets_secure_cookies_and_a_new_session_on_login(server):
     for flag in ("Secure", "HttpOnly", "SameSite=Lax"):
         assert flag in csrf_line
     csrf_cookie = SimpleCookie(csrf_line)["csrftoken"].value
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+    assert found is not None
+    token = found.group(1)
 
     status, headers, _ = fetch(
         server,

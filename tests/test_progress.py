@@ -217,7 +217,7 @@ def test_it_applies_the_progress_rules(
 
 
 def test_it_lists_stages_in_position_order_with_their_percent() -> None:
-    progress = compute(reversed(ROLE), target_stage_id=SENIOR.id, done={PY.key, TORCH.key})
+    progress = compute(list(reversed(ROLE)), target_stage_id=SENIOR.id, done={PY.key, TORCH.key})
 
     assert [sp.stage.id for sp in progress.stages] == [1, 2, 3, 4, 5]
     assert [sp.percent for sp in progress.stages] == [33, 50, 0, 0, 0]

@@ -76,13 +76,17 @@ def test_it_404s_for_an_unpublished_role(client):
 
 
 def test_it_lists_stages_in_order_with_level_years_and_title(client):
-    role = RoleFactory()
+    role = RoleFactory.create()
     # Created out of order: the page follows position, not creation.
-    StageFactory(
+    StageFactory.create(
         role=role, position=3, level=Level.SENIOR, title="Senior", years_min=7, years_max=None
     )
-    StageFactory(role=role, position=1, level=Level.ENTRY, title="Junior", years_min=0, years_max=1)
-    StageFactory(role=role, position=2, level=Level.MID, title="Middle", years_min=1, years_max=3)
+    StageFactory.create(
+        role=role, position=1, level=Level.ENTRY, title="Junior", years_min=0, years_max=1
+    )
+    StageFactory.create(
+        role=role, position=2, level=Level.MID, title="Middle", years_min=1, years_max=3
+    )
 
     html = section(client.get(role.get_absolute_url()).content.decode(), "stages")
 
@@ -92,13 +96,13 @@ def test_it_lists_stages_in_order_with_level_years_and_title(client):
 
 
 def test_it_hides_retired_stages_skills_and_milestones(client):
-    stage = StageFactory(title="Current stage")
-    StageFactory(role=stage.role, title="Old stage", is_retired=True)
-    StageSkillFactory(stage=stage, skill__name="Python")
-    StageSkillFactory(stage=stage, skill__name="Retired link", is_retired=True)
-    StageSkillFactory(stage=stage, skill__name="COBOL", skill__is_retired=True)
-    MilestoneFactory(stage=stage, title="Ship a model")
-    MilestoneFactory(stage=stage, title="Fax a report", is_retired=True)
+    stage = StageFactory.create(title="Current stage")
+    StageFactory.create(role=stage.role, title="Old stage", is_retired=True)
+    StageSkillFactory.create(stage=stage, skill__name="Python")
+    StageSkillFactory.create(stage=stage, skill__name="Retired link", is_retired=True)
+    StageSkillFactory.create(stage=stage, skill__name="COBOL", skill__is_retired=True)
+    MilestoneFactory.create(stage=stage, title="Ship a model")
+    MilestoneFactory.create(stage=stage, title="Fax a report", is_retired=True)
 
     response = client.get(stage.role.get_absolute_url())
 
@@ -110,9 +114,9 @@ def test_it_hides_retired_stages_skills_and_milestones(client):
 
 
 def test_it_marks_recommended_skills(client):
-    stage = StageFactory()
-    StageSkillFactory(stage=stage, skill__name="Python", required=True)
-    StageSkillFactory(stage=stage, skill__name="Rust", required=False)
+    stage = StageFactory.create()
+    StageSkillFactory.create(stage=stage, skill__name="Python", required=True)
+    StageSkillFactory.create(stage=stage, skill__name="Rust", required=False)
 
     html = client.get(stage.role.get_absolute_url()).content.decode()
 
@@ -121,15 +125,17 @@ def test_it_marks_recommended_skills(client):
 
 
 def test_it_shows_specialized_stages_as_branches_linking_to_their_roles(client):
-    research = RoleFactory(name="Research Scientist")
-    hidden = RoleFactory(name="Secret Role", is_published=False)
-    role = RoleFactory()
-    StageFactory(role=role, position=1, level=Level.ENTRY, title="Junior")
-    StageFactory(role=role, position=2, level=Level.SENIOR, title="Senior")
-    StageFactory(
+    research = RoleFactory.create(name="Research Scientist")
+    hidden = RoleFactory.create(name="Secret Role", is_published=False)
+    role = RoleFactory.create()
+    StageFactory.create(role=role, position=1, level=Level.ENTRY, title="Junior")
+    StageFactory.create(role=role, position=2, level=Level.SENIOR, title="Senior")
+    StageFactory.create(
         role=role, position=3, level=Level.SPECIALIZED, title="Go research", leads_to=research
     )
-    StageFactory(role=role, position=4, level=Level.SPECIALIZED, title="Go dark", leads_to=hidden)
+    StageFactory.create(
+        role=role, position=4, level=Level.SPECIALIZED, title="Go dark", leads_to=hidden
+    )
 
     html = section(client.get(role.get_absolute_url()).content.decode(), "stages")
 
@@ -176,10 +182,10 @@ def test_it_lists_the_chart_figures_in_a_table(client):
 
 
 def test_it_formats_money_and_shows_single_figures(client):
-    role = RoleFactory()
-    stage = StageFactory(role=role, title="Senior")
-    SalaryBandFactory(role=role, stage=stage, low=132326, high=181999)
-    SalaryBandFactory(
+    role = RoleFactory.create()
+    stage = StageFactory.create(role=role, title="Senior")
+    SalaryBandFactory.create(role=role, stage=stage, low=132326, high=181999)
+    SalaryBandFactory.create(
         role=role,
         stage=stage,
         low=None,
@@ -199,9 +205,11 @@ def test_it_formats_money_and_shows_single_figures(client):
 
 
 def test_it_labels_total_compensation(client):
-    role = RoleFactory()
-    stage = StageFactory(role=role, title="Senior")
-    SalaryBandFactory(role=role, stage=stage, low=None, high=218603, pay_basis=PayBasis.TOTAL)
+    role = RoleFactory.create()
+    stage = StageFactory.create(role=role, title="Senior")
+    SalaryBandFactory.create(
+        role=role, stage=stage, low=None, high=218603, pay_basis=PayBasis.TOTAL
+    )
 
     html = client.get(role.get_absolute_url()).content.decode()
 
@@ -213,9 +221,9 @@ def test_it_labels_total_compensation(client):
 
 
 def test_it_shows_role_wide_bands_as_all_stages(client):
-    role = RoleFactory()
-    StageFactory(role=role)
-    SalaryBandFactory(role=role, stage=None, low=115200, high=180000)
+    role = RoleFactory.create()
+    StageFactory.create(role=role)
+    SalaryBandFactory.create(role=role, stage=None, low=115200, high=180000)
 
     html = client.get(role.get_absolute_url()).content.decode()
 
@@ -224,7 +232,7 @@ def test_it_shows_role_wide_bands_as_all_stages(client):
 
 
 def test_it_shows_a_regions_figures_beside_national_ones(client):
-    seattle = RegionFactory(name="Seattle, WA", slug="seattle-wa")
+    seattle = RegionFactory.create(name="Seattle, WA", slug="seattle-wa")
     role = build_role(stages=2, regions=[seattle])
 
     plain = client.get(role.get_absolute_url()).content.decode()
@@ -243,7 +251,7 @@ def test_it_shows_a_regions_figures_beside_national_ones(client):
 
 
 def test_it_shows_national_figures_for_an_unknown_region_and_says_so(client):
-    role = build_role(stages=2, regions=[RegionFactory(slug="seattle-wa")])
+    role = build_role(stages=2, regions=[RegionFactory.create(slug="seattle-wa")])
 
     response = client.get(role.get_absolute_url(), {"region": "atlantis"})
 
@@ -255,8 +263,8 @@ def test_it_shows_national_figures_for_an_unknown_region_and_says_so(client):
 
 
 def test_it_says_when_a_role_has_no_salary_figures(client):
-    role = RoleFactory()
-    StageFactory(role=role)
+    role = RoleFactory.create()
+    StageFactory.create(role=role)
 
     response = client.get(role.get_absolute_url(), {"region": "seattle-wa"})
 
@@ -267,13 +275,15 @@ def test_it_says_when_a_role_has_no_salary_figures(client):
 
 
 def test_it_names_every_source_and_section_a_figure_comes_from(client):
-    role = build_role(stages=1, regions=[RegionFactory(slug="seattle-wa")])
+    role = build_role(stages=1, regions=[RegionFactory.create(slug="seattle-wa")])
 
     html = section(
         client.get(role.get_absolute_url(), {"region": "seattle-wa"}).content.decode(), "sources"
     )
 
-    source = SalaryBand.objects.filter(role=role).first().source
+    band = SalaryBand.objects.filter(role=role).first()
+    assert band is not None
+    source = band.source
     assert f"<cite>{source.title}</cite>" in html
     assert str(source.year) in html
     for part in ("Salary Ranges", "Salary by Location", "Total compensation", "Job Market"):
@@ -281,9 +291,9 @@ def test_it_names_every_source_and_section_a_figure_comes_from(client):
 
 
 def test_it_is_valid_html(client, tmp_path):
-    seattle = RegionFactory(slug="seattle-wa")
-    role = build_role(stages=4, branches=1, regions=[seattle], leads_to=RoleFactory())
-    bare = RoleFactory()
+    seattle = RegionFactory.create(slug="seattle-wa")
+    role = build_role(stages=4, branches=1, regions=[seattle], leads_to=RoleFactory.create())
+    bare = RoleFactory.create()
 
     documents = {
         "national": client.get(role.get_absolute_url()).content.decode(),
@@ -303,7 +313,7 @@ def test_it_leaves_a_place_for_the_target_form(client):
 
 
 def test_it_needs_a_fixed_number_of_queries(client, django_assert_num_queries):
-    role = build_role(stages=3, branches=1, regions=[RegionFactory()])
+    role = build_role(stages=3, branches=1, regions=[RegionFactory.create()])
 
     with django_assert_num_queries(ROLE_PAGE_QUERIES):
         response = client.get(role.get_absolute_url())
@@ -314,7 +324,7 @@ def test_it_needs_a_fixed_number_of_queries(client, django_assert_num_queries):
 def test_it_needs_the_same_queries_for_a_ten_times_larger_catalog(
     client, django_assert_num_queries
 ):
-    regions = [RegionFactory(), RegionFactory()]
+    regions = [RegionFactory.create(), RegionFactory.create()]
     small = build_catalog(2, stages=3, skills_per_stage=3, milestones_per_stage=2, regions=regions)
     with django_assert_num_queries(REGIONS + ROLE_PAGE_QUERIES):
         client.get(small[0].get_absolute_url(), {"region": regions[0].slug})
@@ -331,7 +341,7 @@ def test_it_needs_the_same_queries_for_a_ten_times_larger_catalog(
 
 
 def test_a_visitor_seeing_it_again_costs_no_query(client, django_assert_num_queries):
-    role = build_role(stages=3, branches=1, regions=[RegionFactory()])
+    role = build_role(stages=3, branches=1, regions=[RegionFactory.create()])
     client.get(role.get_absolute_url())
 
     # Kept whole until the catalog changes (careers/cache.py).
@@ -340,7 +350,7 @@ def test_a_visitor_seeing_it_again_costs_no_query(client, django_assert_num_quer
 
 
 def test_a_login_link_comes_back_to_the_page_without_stray_parameters(client):
-    role = build_role(stages=2, regions=[RegionFactory(slug="seattle-wa")])
+    role = build_role(stages=2, regions=[RegionFactory.create(slug="seattle-wa")])
 
     html = client.get(role.get_absolute_url(), {"region": "seattle-wa", "x": "<y>"}).content
 
@@ -366,6 +376,7 @@ def test_it_shows_the_shipped_machine_learning_engineer(client, shipped_catalog)
     assert "$132,326" in chart_markup(html)
     assert "$132,326" in table_markup(html)
     band = SalaryBand.objects.filter(role__slug="machine-learning-engineer", low=132326).first()
+    assert band is not None
     sources = section(html, "sources")
     assert f"<cite>{band.source.title}</cite>" in sources
     assert band.section in sources

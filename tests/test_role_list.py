@@ -38,13 +38,13 @@ def listed(response) -> list[str]:
 
 
 def test_it_lists_published_roles_with_family_summary_stages_and_pay(client):
-    role = RoleFactory(name="Data Wrangler", family="data", summary="Tames data.")
-    StageFactory(role=role)
-    StageFactory(role=role)
-    StageFactory(role=role, is_retired=True)
-    StageFactory(role=role, level="specialized")
-    SalaryBandFactory(role=role, low=120000, high=180000)
-    SalaryBandFactory(role=role, low=90000, high=300000, pay_basis="total")  # not base pay
+    role = RoleFactory.create(name="Data Wrangler", family="data", summary="Tames data.")
+    StageFactory.create(role=role)
+    StageFactory.create(role=role)
+    StageFactory.create(role=role, is_retired=True)
+    StageFactory.create(role=role, level="specialized")
+    SalaryBandFactory.create(role=role, low=120000, high=180000)
+    SalaryBandFactory.create(role=role, low=90000, high=300000, pay_basis="total")  # not base pay
 
     response = client.get(URL)
 
@@ -58,13 +58,13 @@ def test_it_lists_published_roles_with_family_summary_stages_and_pay(client):
 
 
 def test_it_gives_the_widest_national_base_figures_as_the_pay_range(client):
-    role = RoleFactory()
-    stage = StageFactory(role=role)
-    SalaryBandFactory(
+    role = RoleFactory.create()
+    stage = StageFactory.create(role=role)
+    SalaryBandFactory.create(
         role=role, stage=stage, low=None, high=None, midpoint=95000, midpoint_kind="average"
     )
-    SalaryBandFactory(role=role, low=110000, high=210000)
-    SalaryBandFactory(role=role, region=RegionFactory(), low=50000, high=400000)
+    SalaryBandFactory.create(role=role, low=110000, high=210000)
+    SalaryBandFactory.create(role=role, region=RegionFactory.create(), low=50000, high=400000)
 
     response = client.get(URL)
 
@@ -72,22 +72,22 @@ def test_it_gives_the_widest_national_base_figures_as_the_pay_range(client):
 
 
 def test_it_says_when_a_role_has_no_pay_figures(client):
-    RoleFactory()
+    RoleFactory.create()
 
     assertContains(client.get(URL), "No figures yet")
 
 
 def test_it_hides_unpublished_roles(client):
-    RoleFactory(name="Visible")
-    RoleFactory(name="Draft", is_published=False)
+    RoleFactory.create(name="Visible")
+    RoleFactory.create(name="Draft", is_published=False)
 
     assert listed(client.get(URL)) == ["Visible"]
 
 
 def test_it_groups_roles_by_family_in_catalog_order(client):
-    RoleFactory(name="Zed", family="machine-learning")
-    RoleFactory(name="Lead", family="leadership")
-    RoleFactory(name="alpha", family="machine-learning")
+    RoleFactory.create(name="Zed", family="machine-learning")
+    RoleFactory.create(name="Lead", family="leadership")
+    RoleFactory.create(name="alpha", family="machine-learning")
 
     response = client.get(URL)
 
@@ -97,8 +97,8 @@ def test_it_groups_roles_by_family_in_catalog_order(client):
 
 
 def test_it_filters_by_family(client):
-    RoleFactory(name="Researcher", family="research")
-    RoleFactory(name="Engineer", family="machine-learning")
+    RoleFactory.create(name="Researcher", family="research")
+    RoleFactory.create(name="Engineer", family="machine-learning")
 
     response = client.get(URL, {"family": "research"})
 
@@ -108,8 +108,8 @@ def test_it_filters_by_family(client):
 
 
 def test_it_shows_every_role_with_a_note_for_an_unknown_family(client):
-    RoleFactory(name="Researcher", family="research")
-    RoleFactory(name="Engineer", family="machine-learning")
+    RoleFactory.create(name="Researcher", family="research")
+    RoleFactory.create(name="Engineer", family="machine-learning")
 
     response = client.get(URL, {"family": "astrology"})
 
@@ -119,8 +119,8 @@ def test_it_shows_every_role_with_a_note_for_an_unknown_family(client):
 
 
 def test_it_searches_role_names_regardless_of_case(client):
-    RoleFactory(name="Machine Learning Engineer")
-    RoleFactory(name="Data Scientist")
+    RoleFactory.create(name="Machine Learning Engineer")
+    RoleFactory.create(name="Data Scientist")
 
     response = client.get(URL, {"q": "  machine LEARNING "})
 
@@ -129,9 +129,9 @@ def test_it_searches_role_names_regardless_of_case(client):
 
 
 def test_it_searches_skill_names_and_says_which_skill_matched(client):
-    stage = StageFactory(role__name="Engineer")
-    StageSkillFactory(stage=stage, skill__name="PyTorch")
-    StageSkillFactory(stage=StageFactory(role__name="Analyst"), skill__name="Excel")
+    stage = StageFactory.create(role__name="Engineer")
+    StageSkillFactory.create(stage=stage, skill__name="PyTorch")
+    StageSkillFactory.create(stage=StageFactory.create(role__name="Analyst"), skill__name="Excel")
 
     response = client.get(URL, {"q": "pytorch"})
 
@@ -140,11 +140,13 @@ def test_it_searches_skill_names_and_says_which_skill_matched(client):
 
 
 def test_it_leaves_retired_skills_out_of_search(client):
-    StageSkillFactory(
+    StageSkillFactory.create(
         stage__role__name="Retired skill", skill__name="Fortran", skill__is_retired=True
     )
-    StageSkillFactory(stage__role__name="Retired link", skill__name="Fortran 77", is_retired=True)
-    StageSkillFactory(
+    StageSkillFactory.create(
+        stage__role__name="Retired link", skill__name="Fortran 77", is_retired=True
+    )
+    StageSkillFactory.create(
         stage__role__name="Retired stage", skill__name="Fortran 90", stage__is_retired=True
     )
 
@@ -154,8 +156,8 @@ def test_it_leaves_retired_skills_out_of_search(client):
 
 
 def test_it_combines_family_and_search(client):
-    StageSkillFactory(stage__role__name="ML Engineer", skill__name="Python")
-    StageSkillFactory(
+    StageSkillFactory.create(stage__role__name="ML Engineer", skill__name="Python")
+    StageSkillFactory.create(
         stage__role__name="Researcher", stage__role__family="research", skill__name="Python 3"
     )
 
@@ -165,7 +167,7 @@ def test_it_combines_family_and_search(client):
 
 
 def test_it_says_when_nothing_matches(client):
-    RoleFactory(name="Engineer")
+    RoleFactory.create(name="Engineer")
 
     response = client.get(URL, {"q": "basket weaving"})
 
@@ -175,7 +177,7 @@ def test_it_says_when_nothing_matches(client):
 
 
 def test_it_is_a_plain_get_form(client):
-    RoleFactory()
+    RoleFactory.create()
 
     html = client.get(URL).content.decode()
 

@@ -60,7 +60,7 @@ def test_deleting_an_account_signs_it_out_on_every_device(owner, other_user):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_move_to_djangos_table_keeps_live_sessions_signed_in():
-    owner = UserFactory(username="owner")
+    owner = UserFactory.create(username="owner")
     executor = MigrationExecutor(connection)
     before, after = [("tracker", "0004_session")], [("tracker", "0005_delete_session")]
     executor.migrate(before)

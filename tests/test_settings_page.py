@@ -34,8 +34,8 @@ def test_anonymous_visitors_are_sent_to_log_in(client, method, url):
 
 
 def test_it_offers_every_region_and_national_first(owner_client):
-    RegionFactory(name="Seattle, WA")
-    RegionFactory(name="Austin, TX")
+    RegionFactory.create(name="Seattle, WA")
+    RegionFactory.create(name="Austin, TX")
 
     html = owner_client.get(URL).content.decode()
 
@@ -46,7 +46,7 @@ def test_it_offers_every_region_and_national_first(owner_client):
 
 
 def test_it_saves_region_and_display_name(owner_client, owner):
-    seattle = RegionFactory(name="Seattle, WA")
+    seattle = RegionFactory.create(name="Seattle, WA")
 
     response = owner_client.post(PROFILE_URL, {"display_name": "Ana", "region": seattle.pk})
 
@@ -58,7 +58,7 @@ def test_it_saves_region_and_display_name(owner_client, owner):
 
 
 def test_an_empty_region_means_national(owner_client, owner):
-    Profile.objects.filter(user=owner).update(region=RegionFactory())
+    Profile.objects.filter(user=owner).update(region=RegionFactory.create())
 
     owner_client.post(PROFILE_URL, {"display_name": "", "region": ""})
 
@@ -114,7 +114,7 @@ def test_it_leaves_room_for_your_data(owner_client):
 
 
 def test_it_never_shows_or_changes_another_persons_settings(owner_client, owner, other_user):
-    seattle = RegionFactory(name="Seattle, WA")
+    seattle = RegionFactory.create(name="Seattle, WA")
     other = make_role()
     target(other_user, other.mid)
     Profile.objects.filter(user=other_user).update(display_name="Mallory", region=seattle)

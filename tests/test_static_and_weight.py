@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.http import StreamingHttpResponse
 from django.templatetags.static import static
 from django.test import Client
 
@@ -38,10 +39,11 @@ class Assets(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = dict(attrs)
-        if tag in ("script", "img", "source", "iframe") and found.get("src"):
-            self.urls.append(found["src"])
-        elif tag == "link" and found.get("href"):
-            self.urls.append(found["href"])
+        src, href = found.get("src"), found.get("href")
+        if tag in ("script", "img", "source", "iframe") and src:
+            self.urls.append(src)
+        elif tag == "link" and href:
+            self.urls.append(href)
 
 
 def assets(html: str) -> list[str]:
@@ -52,7 +54,8 @@ def assets(html: str) -> list[str]:
 
 def served(client: Client, url: str, **headers: str):
     response = client.get(url, headers=headers)
-    body = b"".join(response.streaming_content) if response.streaming else response.content
+    # A streaming response's getvalue() joins its streaming_content.
+    body = response.getvalue() if isinstance(response, StreamingHttpResponse) else response.content
     return response, body
 
 

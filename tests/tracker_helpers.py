@@ -46,12 +46,12 @@ class RoleSetup:
 def make_role(*, published: bool = True, bands: bool = True, **role_kwargs) -> RoleSetup:
     """Entry (2 required skills, 1 recommended, 1 milestone), mid (1 skill, 1 milestone),
     senior (1 skill), and a specialized branch (1 skill)."""
-    role = RoleFactory(is_published=published, **role_kwargs)
+    role = RoleFactory.create(is_published=published, **role_kwargs)
     n = role.pk
-    entry = StageFactory(role=role, level=Level.ENTRY, position=1, title="Junior engineer")
-    mid = StageFactory(role=role, level=Level.MID, position=2, title="Engineer")
-    senior = StageFactory(role=role, level=Level.SENIOR, position=3, title="Senior engineer")
-    branch = StageFactory(role=role, level=Level.SPECIALIZED, position=4, title="Researcher")
+    entry = StageFactory.create(role=role, level=Level.ENTRY, position=1, title="Junior engineer")
+    mid = StageFactory.create(role=role, level=Level.MID, position=2, title="Engineer")
+    senior = StageFactory.create(role=role, level=Level.SENIOR, position=3, title="Senior engineer")
+    branch = StageFactory.create(role=role, level=Level.SPECIALIZED, position=4, title="Researcher")
     setup = RoleSetup(role=role, entry=entry, mid=mid, senior=senior, branch=branch)
     for key, stage, required in [
         ("python", entry, True),
@@ -61,7 +61,7 @@ def make_role(*, published: bool = True, bands: bool = True, **role_kwargs) -> R
         ("mlops", senior, True),
         ("research", branch, True),
     ]:
-        ss = StageSkillFactory(
+        ss = StageSkillFactory.create(
             stage=stage,
             skill__name=f"{key.title()} {n}",
             skill__slug=f"{key}-{n}",
@@ -69,12 +69,14 @@ def make_role(*, published: bool = True, bands: bool = True, **role_kwargs) -> R
         )
         setup.skills[key] = ss.skill
     for key, stage in [("portfolio", entry), ("deploy", mid)]:
-        setup.milestones[key] = MilestoneFactory(
+        setup.milestones[key] = MilestoneFactory.create(
             stage=stage, title=f"{key.title()} project {n}", slug=f"{key}-{n}"
         )
     if bands:
-        SalaryBandFactory(role=role, stage=entry, low=70_000, high=132_000, section="Entry pay")
-        SalaryBandFactory(role=role, stage=mid, low=132_326, high=181_999, section="Mid pay")
+        SalaryBandFactory.create(
+            role=role, stage=entry, low=70_000, high=132_000, section="Entry pay"
+        )
+        SalaryBandFactory.create(role=role, stage=mid, low=132_326, high=181_999, section="Mid pay")
     return setup
 
 
@@ -92,8 +94,8 @@ def grow_tenfold(user, setup: RoleSetup) -> None:
     build_catalog(9, stages=4, skills_per_stage=4, milestones_per_stage=2, branches=1)
     for stage in (setup.entry, setup.mid, setup.senior):
         for position in range(10, 16):
-            StageSkillFactory(stage=stage, position=position, required=position % 2 == 0)
-            MilestoneFactory(stage=stage, position=position)
+            StageSkillFactory.create(stage=stage, position=position, required=position % 2 == 0)
+            MilestoneFactory.create(stage=stage, position=position)
     now = timezone.now()
     SkillProgress.objects.bulk_create(
         [
@@ -128,7 +130,7 @@ def grow_tenfold(user, setup: RoleSetup) -> None:
 
 def another_skill() -> Skill:
     """A skill that is in the catalog but in no role anyone targets."""
-    return SkillFactory()
+    return SkillFactory.create()
 
 
 _TRANSACTION_CONTROL = re.compile(

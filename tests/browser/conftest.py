@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.handlers.wsgi import WSGIHandler
 
 CHROMIUM = os.environ.get("PATHWISE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -54,7 +55,7 @@ def _check_collected_static() -> None:
                 )
 
 
-def _no_static_handler(application):
+def _no_static_handler(application: WSGIHandler) -> WSGIHandler:
     return application
 
 
@@ -72,7 +73,9 @@ def live_server(request: pytest.FixtureRequest) -> Iterator:
         or "localhost"
     )
     server = LiveServer(addr, start=False)
-    server.thread.static_handler = _no_static_handler
+    # Django calls static_handler(application) and wants a WSGI application back; django-stubs
+    # only allows a WSGIHandler class.
+    server.thread.static_handler = _no_static_handler  # type: ignore[assignment]
     server.start()
     yield server
     server.stop()
@@ -209,7 +212,7 @@ def person(context, log_in):
     from tests.tracker_helpers import make_role, target
     from tracker import services
 
-    user = UserFactory(username="ana")
+    user = UserFactory.create(username="ana")
     setup = make_role()
     target(user, setup.senior)
     services.skill_set_status(user=user, skill_id=setup.skills["python"].pk, status="done")

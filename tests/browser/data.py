@@ -42,7 +42,7 @@ def shipped_role(slug: str = MLE) -> ShippedRole:
 def person_with_progress(username: str = "ana"):
     """Someone aiming at the shipped Machine Learning Engineer role with a few first-stage items
     done, one skill being learnt and a note with an evidence link: every kind of row shows."""
-    user = UserFactory(username=username)
+    user = UserFactory.create(username=username)
     mle = shipped_role()
     services.goal_set(user=user, stage=mle.default_target)
     skills = mle.required_skills(mle.first)

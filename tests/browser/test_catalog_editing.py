@@ -23,7 +23,7 @@ def catalog_editor():
     # so later tests make it again, with the catalog permissions the migration gives it.
     group, _ = Group.objects.get_or_create(name=EDITORS)
     group.permissions.add(*Permission.objects.filter(content_type__app_label="careers"))
-    user = UserFactory(username="editor", is_staff=True)
+    user = UserFactory.create(username="editor", is_staff=True)
     user.groups.add(group)
     return user
 

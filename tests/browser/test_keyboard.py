@@ -84,7 +84,7 @@ def _assert_skip_link_first(page, path: str) -> None:
 
 def test_it_makes_a_skip_link_to_the_content_the_first_tab_stop(page, context, log_in):
     setup = make_role()
-    user = UserFactory(username="ana")
+    user = UserFactory.create(username="ana")
     target(user, setup.senior)
 
     for path in [

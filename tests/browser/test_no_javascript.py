@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_it_checks_off_items_with_plain_forms(nojs_context, nojs_page, log_in, shipped_catalog):
     page = nojs_page
     mle = shipped_role()
-    user = UserFactory(username="noscript")
+    user = UserFactory.create(username="noscript")
     services.goal_set(user=user, stage=mle.default_target)
     log_in(nojs_context, user)
     skills = mle.required_skills(mle.first)[:3]
@@ -25,7 +25,9 @@ def test_it_checks_off_items_with_plain_forms(nojs_context, nojs_page, log_in, s
 
     page.goto("/plan/")
     progress = page.locator("#target-progress")
-    total = int(re.search(r"0 of (\d+) items", progress.inner_text()).group(1))
+    found = re.search(r"0 of (\d+) items", progress.inner_text())
+    assert found is not None
+    total = int(found.group(1))
 
     checks = [(f"skill-{s.pk}", s.name) for s in skills] + [
         (f"milestone-{milestone.pk}", milestone.title)

@@ -15,7 +15,7 @@ NEW_PASSWORD = "a-Fresh-passphrase-2024"
 
 
 def test_it_resets_a_forgotten_password_through_the_emailed_link(page, mailoutbox, live_server):
-    UserFactory(username="forgetful", email="forgetful@example.com")
+    UserFactory.create(username="forgetful", email="forgetful@example.com")
 
     page.goto("/accounts/login/")
     page.get_by_role("link", name="Forgot your password?").click()
@@ -26,7 +26,9 @@ def test_it_resets_a_forgotten_password_through_the_emailed_link(page, mailoutbo
     # The live server sends through Django's test mailbox, shared with this thread.
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["forgetful@example.com"]
-    link = re.search(r"https?://\S+/accounts/reset/\S+/", mailoutbox[0].body).group(0)
+    found = re.search(r"https?://\S+/accounts/reset/\S+/", mailoutbox[0].body)
+    assert found is not None
+    link = found.group(0)
     assert link.startswith(live_server.url)
 
     page.goto(link)

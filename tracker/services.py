@@ -86,45 +86,47 @@ def milestone_set_done(*, user: User, milestone_id: int, done: bool) -> bool:
     return True
 
 
-def _save_note(row: SkillProgress | MilestoneProgress, note: str, evidence_url: str) -> str:
-    """Write the note and evidence; says what changed ("note", "evidence", "note+evidence",
-    short enough for an event's to_state), or "" when nothing did."""
-    changed = []
-    if row.note != note:
-        changed.append("note")
-    if row.evidence_url != evidence_url:
-        changed.append("evidence")
-    if changed:
-        row.note, row.evidence_url = note, evidence_url
-        row.save()
-    return "+".join(changed)
+def _save_note(
+    model: type[Progress], *, user: User, note: str, evidence_url: str, **item: int
+) -> bool:
+    """The note and evidence link on one item; False (and no event) when both were so already.
+    A note on an item not started yet still needs a row to live in."""
+    row = _locked(model, user=user, create=True, **item)
+    assert row is not None
+    changed = [
+        name
+        for name, before, after in (
+            ("note", row.note, note),
+            ("evidence", row.evidence_url, evidence_url),
+        )
+        if before != after
+    ]
+    if not changed:
+        return False
+    row.note, row.evidence_url = note, evidence_url
+    row.save()
+    # "note", "evidence" or "note+evidence": short enough for to_state.
+    ProgressEvent.objects.create(user=user, kind=EventKind.NOTE, to_state="+".join(changed), **item)
+    mark_changed(user)
+    return True
 
 
 @transaction.atomic
 def skill_save_note(*, user: User, skill_id: int, note: str, evidence_url: str) -> bool:
-    # A note on a skill not started yet still needs a row to live in.
-    row = _locked(SkillProgress, user=user, create=True, skill_id=skill_id)
-    assert row is not None
-    what = _save_note(row, note, evidence_url)
-    if what:
-        ProgressEvent.objects.create(
-            user=user, kind=EventKind.NOTE, skill_id=skill_id, to_state=what
-        )
-        mark_changed(user)
-    return bool(what)
+    return _save_note(
+        SkillProgress, user=user, note=note, evidence_url=evidence_url, skill_id=skill_id
+    )
 
 
 @transaction.atomic
 def milestone_save_note(*, user: User, milestone_id: int, note: str, evidence_url: str) -> bool:
-    row = _locked(MilestoneProgress, user=user, create=True, milestone_id=milestone_id)
-    assert row is not None
-    what = _save_note(row, note, evidence_url)
-    if what:
-        ProgressEvent.objects.create(
-            user=user, kind=EventKind.NOTE, milestone_id=milestone_id, to_state=what
-        )
-        mark_changed(user)
-    return bool(what)
+    return _save_note(
+        MilestoneProgress,
+        user=user,
+        note=note,
+        evidence_url=evidence_url,
+        milestone_id=milestone_id,
+    )
 
 
 @transaction.atomic

@@ -20,7 +20,8 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 
-from .pages import BARE, PROXY, Page
+from . import RESULTS_DIR
+from .pages import BARE, BARE_PATH, PROXY, Page
 
 BARE_MIN_SECONDS = 5.0  # the shortest bare run beside a page
 
@@ -34,7 +35,8 @@ class Gunicorn:
             self.port = sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         command = [sys.executable, "-m", "gunicorn", "config.wsgi:application"]
-        command += [f"--workers={workers}", f"--bind=127.0.0.1:{self.port}", "--log-level=warning"]
+        command += ["--worker-class=sync", f"--workers={workers}", f"--bind=127.0.0.1:{self.port}"]
+        command += ["--log-level=warning"]
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
         with log.open("ab") as out:
             self.process = subprocess.Popen(
@@ -46,7 +48,7 @@ class Gunicorn:
                 start_new_session=True,
             )
         deadline = time.monotonic() + 60
-        while fetch(self.url + "/bench/bare/", "GET", PROXY)[0] != 200:
+        while fetch(self.url + BARE_PATH, "GET", PROXY)[0] != 200:
             if self.process.poll() is not None or time.monotonic() > deadline:
                 self.stop()
                 raise RuntimeError(f"gunicorn did not start; see {log}")
@@ -148,13 +150,20 @@ class Load:
     """Drives each page with wrk for `seconds` after a short warm-up, each followed by a run of
     the bare view, so that each page has a bare run just before it and just after it."""
 
-    def __init__(self, server: Gunicorn, options: dict[str, Any], cookies: dict[str, str]) -> None:
+    def __init__(
+        self,
+        server: Gunicorn,
+        options: dict[str, Any],
+        cookies: dict[str, str],
+        reset_checkoffs: Callable[[], None],
+    ) -> None:
         self.server = server
+        self.reset_checkoffs = reset_checkoffs
         self.seconds: float = options["duration"]
         self.threads: int = options["threads"]
         self.connections: int = options["connections"]
         self.cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
-        self.script = Path(settings.BENCH_RESULTS_DIR) / f"wrk-{os.getpid()}.lua"
+        self.script = RESULTS_DIR / f"wrk-{os.getpid()}.lua"
 
     def run(self, page: Page, seconds: float) -> dict[str, Any]:
         headers = {**PROXY, **page.headers}
@@ -176,7 +185,7 @@ class Load:
         try:
             self.wrk(path, min(2.0, seconds / 4))  # a warm-up, which fills the page's caches
             if page.skills:
-                self.reset()  # every timed post changes a skill
+                self.reset_checkoffs()  # so that every timed post changes a skill
             return parse_wrk(self.wrk(path, seconds), page.expect)
         except (OSError, RuntimeError, ValueError, subprocess.TimeoutExpired) as exc:
             return {"error": f"wrk: {exc}"}
@@ -197,10 +206,8 @@ class Load:
             raise RuntimeError(f"wrk failed: {done.stderr}")
         return done.stdout
 
-    def drive(
-        self, pages: list[Page], reset: Callable[[], None], say: Callable[[str], None]
-    ) -> dict[str, dict[str, Any]]:
-        self.reset = reset
+    def drive(self, pages: list[Page], say: Callable[[str], None]) -> dict[str, dict[str, Any]]:
+        """The bare view first, then each page with a shorter run of the bare view after it."""
         beside = min(self.seconds, max(BARE_MIN_SECONDS, self.seconds / 4))
         bare = pages[0]
         say(f"wrk {self.seconds:g} s: {BARE}")

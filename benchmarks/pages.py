@@ -8,9 +8,7 @@ and htmx sends in the X-CSRFToken header.
 
 from __future__ import annotations
 
-import math
 import re
-import statistics
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,10 +17,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import connection
 from django.db.models import F, Q
-from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -31,9 +28,9 @@ from django.utils import timezone
 from careers.models import Level, StageSkill
 from tracker.models import Goal, Profile, SkillProgress, SkillStatus
 
-from .dataset import TARGET_ROLE
+from .generator import TARGET_ROLE
 
-BARE = "bare view"
+BARE, BARE_PATH = "bare view", "/bench/bare/"
 # Every request comes through a pretend TLS proxy, so the app runs its production security.
 PROXY = {"X-Forwarded-Proto": "https"}
 # The test client's own requests: with a Host header, as a browser's, so that behind the proxy
@@ -57,7 +54,7 @@ def login_backend() -> str:
     return model_backend if model_backend in backends else backends[-1]
 
 
-def sign_in(user: AbstractBaseUser) -> Visitor:
+def sign_in(user: User) -> Visitor:
     client = Client(enforce_csrf_checks=True, headers=IN_PROCESS)
     client.force_login(user, backend=login_backend())
     page = client.get(reverse("tracker:plan"))
@@ -90,7 +87,7 @@ class Page:
         return "POST", path, {"status": status, **self.form}
 
 
-def checkoff_skills(user: AbstractBaseUser) -> list[int]:
+def checkoff_skills(user: User) -> list[int]:
     """The required skills on the person's plan: the chain of stages up to the goal's target."""
     goal = Goal.objects.select_related("target_stage").get(user=user, is_active=True)
     up_to_target = Q(stage__position__lte=goal.target_stage.position) & ~Q(
@@ -110,7 +107,7 @@ def checkoff_skills(user: AbstractBaseUser) -> list[int]:
     )
 
 
-def reset_checkoffs(user: AbstractBaseUser, skills: list[int]) -> None:
+def reset_checkoffs(user: User, skills: list[int]) -> None:
     """Every skill the check-offs post back to "learning", where their cycle starts."""
     now = timezone.now()
     SkillProgress.objects.filter(user=user, skill_id__in=skills).update(
@@ -132,7 +129,7 @@ def reset_checkoffs(user: AbstractBaseUser, skills: list[int]) -> None:
 
 def pages(visitor: Visitor, skills: list[int], origin: str) -> list[Page]:
     """The bare view first: every other page is compared with it."""
-    result = [Page(BARE, "/bench/bare/")]
+    result = [Page(BARE, BARE_PATH)]
     role = reverse("careers:role_detail", kwargs={"slug": TARGET_ROLE})
     for name, path in (("/", reverse("home")), ("/roles/", reverse("careers:role_list"))):
         result += [Page(name, path), Page(f"{name} (signed in)", path, signed_in=True)]
@@ -156,29 +153,12 @@ def pages(visitor: Visitor, skills: list[int], origin: str) -> list[Page]:
     return result
 
 
-def percentile(values: list[float], q: float) -> float:
-    """Linear interpolation between closest ranks, as numpy's default."""
-    ordered = sorted(values)
-    if not ordered:
-        return math.nan
-    k = (len(ordered) - 1) * q
-    lo, hi = math.floor(k), math.ceil(k)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
-
-
-def summary(samples: list[float]) -> dict[str, float]:
-    return {
-        "median_ms": round(statistics.median(samples), 3),
-        "p95_ms": round(percentile(samples, 0.95), 3),
-    }
-
-
 class Timer:
     """Times the pages in this process through django.test.Client: the whole middleware stack,
     no network, no server. A page's requests go on from block to block, so that the
     check-offs keep changing something."""
 
-    def __init__(self, user: AbstractBaseUser) -> None:
+    def __init__(self, user: User) -> None:
         self.user = user
         self.visitor = sign_in(user)
         self.anonymous = Client(headers=IN_PROCESS)
@@ -186,12 +166,15 @@ class Timer:
         self.pages = {page.name: page for page in pages(self.visitor, skills, "https://testserver")}
         self.calls: dict[str, Iterator[int]] = {}
 
-    def send(self, page: Page) -> HttpResponse:
+    def send(self, page: Page) -> int:
+        """The page's next request; its HTTP status."""
         method, path, form = page.request(next(self.calls[page.name]))
         client = self.visitor.client if page.signed_in else self.anonymous
         headers = dict(page.headers)
         content_type = headers.pop("Content-Type", "")
-        return client.generic(method, path, urlencode(form), content_type, headers=headers)
+        return client.generic(
+            method, path, urlencode(form), content_type, headers=headers
+        ).status_code
 
     def block(self, name: str, requests: int) -> dict[str, Any]:
         """`requests` timed requests of a page; on its first block, after a warm-up, and with
@@ -210,10 +193,10 @@ class Timer:
                 answer["queries"] = len(queries.captured_queries)
             for _ in range(requests):
                 started = time.perf_counter()
-                response = self.send(page)
+                status = self.send(page)
                 answer["samples_ms"].append((time.perf_counter() - started) * 1000)
-                if response.status_code != page.expect:
-                    return answer | {"status": f"HTTP {response.status_code}"}
+                if status != page.expect:
+                    return answer | {"status": f"HTTP {status}"}
         except Exception as exc:  # said in the table, and the other pages still run
             return answer | {"status": f"error: {type(exc).__name__}: {exc}"}
         return answer

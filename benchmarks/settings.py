@@ -8,7 +8,6 @@ own database and cache keys.
 import os
 import secrets
 import time
-from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -21,23 +20,22 @@ os.environ["DJANGO_BEHIND_PROXY"] = "1"
 os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
 RUN = os.environ.setdefault("PATHWISE_BENCH_RUN", f"{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}")
 
+from benchmarks import RESULTS_DIR  # noqa: E402
 from config.settings import *  # noqa: E402, F403
-from config.settings import BASE_DIR, CACHES, DATABASES, INSTALLED_APPS  # noqa: E402
+from config.settings import CACHES, DATABASES, INSTALLED_APPS  # noqa: E402
 
 INSTALLED_APPS = [*INSTALLED_APPS, "benchmarks"]
 ROOT_URLCONF = "benchmarks.urls"
 ALLOWED_HOSTS = ["127.0.0.1", "testserver"]
 
-# Results and SQLite data sets; the tests point this at a folder of their own.
-BENCH_RESULTS_DIR = Path(os.environ.get("PATHWISE_BENCH_DIR") or BASE_DIR / "bench-results")
 BENCH_DATASET = os.environ.get("PATHWISE_BENCH_DATASET", "")
 
 
-def bench_database(configured: dict[str, Any], dataset: str) -> dict[str, Any]:
+def bench_database(configured: Any, dataset: str) -> Any:
     """The configured database's settings, pointed at the benchmark's database beside it."""
     suffix = f"_{dataset}" if dataset else ""
     if configured["ENGINE"] == "django.db.backends.sqlite3":
-        name = str(BENCH_RESULTS_DIR / f"bench{suffix}.sqlite3")
+        name = str(RESULTS_DIR / f"bench{suffix}.sqlite3")
     elif "postgresql" in configured["ENGINE"]:
         name = f"{configured['NAME']}_bench{suffix}"
     else:

@@ -13,7 +13,7 @@ def bare_view(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("bench/bare/", bare_view, name="bench_bare"),
-    path("", include(app_urls.urlpatterns)),
+    path("", include("config.urls")),
 ]
 
 # Error pages as the app renders them, so that a failing page costs here what it costs there.

@@ -14,19 +14,13 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db.models import Count
+from pytest_django.fixtures import Settings
 
-from benchmarks.dataset import (
-    LONG_HISTORY_USERNAME,
-    TARGET_ROLE,
-    Generator,
-    Sizes,
-    count_rows,
-    violations,
-)
+from benchmarks.dataset import count_rows, violations
+from benchmarks.generator import LONG_HISTORY_USERNAME, TARGET_ROLE, Generator, Sizes
 from benchmarks.load import lua_script, parse_wrk
 from benchmarks.management.commands.bench import growth_of
 from benchmarks.pages import BARE, Timer, checkoff_skills
@@ -37,14 +31,14 @@ TINY = Sizes(roles=3, skills=40, people=6, events=300, long_history_events=120, 
 
 
 @pytest.fixture
-def person(db: None) -> AbstractBaseUser:
+def person(db: None) -> User:
     """The long-history person of a tiny data set beside the shipped catalog."""
     call_command("load_catalog", verbosity=0)
     Generator(TINY, log=lambda message: None).run()
-    return get_user_model().objects.get(username=LONG_HISTORY_USERNAME)
+    return User.objects.get(username=LONG_HISTORY_USERNAME)
 
 
-def test_the_data_set_has_the_sizes_asked_for(person: AbstractBaseUser) -> None:
+def test_the_data_set_has_the_sizes_asked_for(person: User) -> None:
     counts = count_rows()
     assert Role.objects.filter(slug__startswith="bench-role-").count() == 3
     assert counts["people"] == 6 and counts["progress_events"] == 300
@@ -60,7 +54,7 @@ def test_the_data_set_has_the_sizes_asked_for(person: AbstractBaseUser) -> None:
     assert Goal.objects.filter(user=person, is_active=False).exists()
 
 
-def test_the_data_set_keeps_every_rule(person: AbstractBaseUser) -> None:
+def test_the_data_set_keeps_every_rule(person: User) -> None:
     assert violations() == []
     # The database holds these too; said here so that a failure reads plainly.
     for model, fields in (
@@ -77,7 +71,7 @@ def test_the_data_set_keeps_every_rule(person: AbstractBaseUser) -> None:
 
 
 def test_the_timer_counts_queries_and_every_check_off_changes_a_skill(
-    person: AbstractBaseUser, settings: pytest.FixtureRequest
+    person: User, settings: Settings
 ) -> None:
     settings.ROOT_URLCONF = "benchmarks.urls"
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -15,15 +15,16 @@ from typing import IO, Any
 
 import django
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from benchmarks import report
-from benchmarks.dataset import LONG_HISTORY_USERNAME, Sizes, count_rows, describe, prepare
+from benchmarks import RESULTS_DIR, report
+from benchmarks.dataset import count_rows, describe, prepare
+from benchmarks.generator import LONG_HISTORY_USERNAME, Sizes
 from benchmarks.load import Gunicorn, Load
-from benchmarks.pages import Timer, checkoff_skills, pages, reset_checkoffs, sign_in, summary
+from benchmarks.pages import Timer, checkoff_skills, pages, reset_checkoffs, sign_in
 
 # Requests in a block: few enough that the machine does not change between the two blocks of a
 # pair, enough for a median.
@@ -34,11 +35,12 @@ class Worker:
     """A process of its own timing the pages on one data set (`bench --worker`), asked for blocks
     of requests as JSON lines on its stdin, answering each with one line on its stdout."""
 
-    def __init__(self, scale: float, dataset: str = "") -> None:
+    def __init__(self, scale: float, dataset: str = "", reuse: bool = True) -> None:
         self.dataset = dataset or "large"
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
         env["PATHWISE_BENCH_DATASET"] = dataset
         command = [sys.executable, "manage.py", "bench", "--worker", f"--scale={scale}"]
+        command += ["--reuse"] if reuse else []
         self.process = subprocess.Popen(
             command,
             cwd=settings.BASE_DIR,
@@ -77,20 +79,25 @@ def side(blocks: list[dict[str, Any]]) -> dict[str, Any]:
     """A page's figures on one data set, from all its blocks."""
     failed = [b["status"] for b in blocks if b["status"] != "ok"]
     samples = [s for b in blocks for s in b["samples_ms"]]
-    figures = {"status": failed[0] if failed else "ok", "queries": blocks[0]["queries"]}
-    return figures | (
-        summary(samples) if samples and not failed else {"median_ms": None, "p95_ms": None}
-    )
+    ok = len(samples) > 1 and not failed
+    return {
+        "status": failed[0] if failed else "ok",
+        "queries": blocks[0]["queries"],
+        "median_ms": round(statistics.median(samples), 3) if ok else None,
+        # The 19th of the 20-quantiles: the 95th percentile, interpolated as numpy's default.
+        "p95_ms": round(statistics.quantiles(samples, n=20, method="inclusive")[-1], 3)
+        if ok
+        else None,
+    }
 
 
 def growth_of(large: list[dict[str, Any]], small: list[dict[str, Any]]) -> dict[str, Any]:
     """The median over pairs of blocks of (block on the larger set) / (block on the smaller), - 1:
     the two blocks of a pair ran side by side, so the machine's drift falls on both alike."""
-    row = {"large": side(large), "small": side(small), "growth": None}
-    row["status"] = (
-        row["large"]["status"] if row["large"]["status"] != "ok" else row["small"]["status"]
-    )
-    if row["status"] == "ok":
+    row: dict[str, Any] = {"large": side(large), "small": side(small), "growth": None}
+    failed = [row[s]["status"] for s in ("large", "small") if row[s]["status"] != "ok"]
+    row["status"] = failed[0] if failed else "ok"
+    if not failed:
         ratios = [
             statistics.median(a["samples_ms"]) / statistics.median(b["samples_ms"])
             for a, b in zip(large, small, strict=True)
@@ -137,14 +144,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.verbosity = options["verbosity"]
-        if options["scale"] <= 0 or options["requests"] < 1:
-            raise CommandError("--scale and --requests must be positive.")
+        if options["scale"] <= 0 or options["requests"] < 2:
+            raise CommandError("--scale must be positive, --requests at least 2.")
         if options["worker"]:
-            self.serve(options["scale"])
+            self.serve(options["scale"], options["reuse"])
             return
         started = datetime.now(UTC)
-        results_dir = Path(settings.BENCH_RESULTS_DIR)
-        results_dir.mkdir(parents=True, exist_ok=True)
+        RESULTS_DIR.mkdir(parents=True, exist_ok=True)
         self.say(f"Benchmark database: {describe()}")
         try:
             dataset = prepare(
@@ -157,44 +163,41 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         results, growth = self.in_process(options)
         if not options["in_process_only"]:
-            self.under_load(options, results, results_dir / f"gunicorn-{started:%Y%m%dT%H%M%S}.log")
+            self.under_load(options, results, RESULTS_DIR / f"gunicorn-{started:%Y%m%dT%H%M%S}.log")
         out = {
             "started": started.isoformat(),
             "database": describe(),
             "database_version": connection.get_database_version(),
             "machine": {"cores": os.cpu_count(), "load_average": os.getloadavg()},
             "versions": {"python": sys.version.split()[0], "django": django.get_version()},
-            "options": {k: v for k, v in options.items() if k in ARGUMENTS},
+            "options": {k: options[k] for k in ("scale", "reuse", "growth", "in_process_only")}
+            | {
+                k: options[k] for k in ("requests", "duration", "connections", "threads", "workers")
+            },
             "dataset": dataset,
             "pages": results,
             "growth": growth,
             "targets": report.targets(results, growth, options["connections"]),
         }
-        path = results_dir / f"bench-{connection.vendor}-{started:%Y%m%dT%H%M%S}.json"
+        path = RESULTS_DIR / f"bench-{connection.vendor}-{started:%Y%m%dT%H%M%S}.json"
         path.write_text(json.dumps(out, indent=2) + "\n")
-        self.print(out, options)
+        self.write_tables(out, options)
         self.stdout.write(f"Results written to {path}")
 
-    def print(self, out: dict[str, Any], options: dict[str, Any]) -> None:
+    def write_tables(self, out: dict[str, Any], options: dict[str, Any]) -> None:
         dataset, counts = out["dataset"], out["dataset"]["counts"]
-        how = "reused" if dataset["reused"] else "generated"
+        how = "reused (generated" if dataset["reused"] else "(generated"
         self.stdout.write(
-            f"\nData set at scale {options['scale']:g}: {how} (in {dataset['seconds']:.1f} s); "
-            f"{counts['progress_events']:,} events, {counts['long_history_events']:,} for the "
-            "long-history person."
+            f"\nData set at scale {options['scale']:g} {how} in {dataset['seconds']:.1f} s): "
+            f"{counts['progress_events']:,} events, {counts['long_history_events']:,} of them "
+            "the long-history person's."
         )
         version = ".".join(map(str, out["database_version"]))
-        line = (
-            f"Pages on {connection.display_name} {version} ({os.cpu_count()} cores); in process: "
-        )
-        line += f"{options['requests']} requests a page"
+        line = f"Pages on {connection.display_name} {version}, {os.cpu_count()} cores. In process: "
+        line += f"{options['requests']} requests a page."
         if not options["in_process_only"]:
-            line += (
-                f"; wrk: {options['duration']:g} s a page, {options['connections']} connections, "
-            )
-            line += (
-                f"{options['workers']} gunicorn workers; ratio: to the bare runs beside the page"
-            )
+            line += f" wrk: {options['duration']:g} s a page, {options['connections']} connections,"
+            line += f" {options['workers']} gunicorn workers; ratio: to the bare runs either side."
         self.stdout.write(line)
         self.stdout.write(report.pages_table(out["pages"]))
         if out["growth"]:
@@ -209,12 +212,13 @@ class Command(BaseCommand):
         for target in out["targets"]:
             self.stdout.write(f"  {target}")
 
-    def serve(self, scale: float) -> None:
-        """A timing worker: its data set (made if need be), then blocks of requests on demand."""
+    def serve(self, scale: float, reuse: bool) -> None:
+        """A timing worker: its data set (made if need be), then blocks of requests on demand.
+        Only answers go to stdout."""
         dataset = prepare(
-            Sizes.for_scale(scale), reuse=True, log=lambda m: print(m, file=sys.stderr)
+            Sizes.for_scale(scale), reuse=reuse, log=lambda m: print(m, file=sys.stderr)
         )
-        timer = Timer(get_user_model().objects.get(username=LONG_HISTORY_USERNAME))
+        timer = Timer(User.objects.get(username=LONG_HISTORY_USERNAME))
         print(
             json.dumps({"dataset": dataset | {"counts": count_rows()}, "pages": list(timer.pages)}),
             flush=True,
@@ -233,7 +237,7 @@ class Command(BaseCommand):
                 self.say(f"The data set at scale {small_scale:g}")
                 # A process that has just generated a data set has that work in its heap, and
                 # times pages more slowly than one that found it ready.
-                Worker(small_scale, "small").stop()
+                Worker(small_scale, "small", reuse=options["reuse"]).stop()
             workers.append(Worker(scale))
             if options["growth"]:
                 workers.append(Worker(small_scale, "small"))
@@ -265,7 +269,7 @@ class Command(BaseCommand):
         if shutil.which("wrk") is None:
             self.stderr.write("No wrk (scripts/ensure-bench-tools installs it): no load run.")
             return
-        user = get_user_model().objects.get(username=LONG_HISTORY_USERNAME)
+        user = User.objects.get(username=LONG_HISTORY_USERNAME)
         visitor = sign_in(user)
         skills = checkoff_skills(user)
         self.say(f"Starting gunicorn, {options['workers']} sync workers (log: {log})")
@@ -275,14 +279,9 @@ class Command(BaseCommand):
             measured = [
                 p for p in pages(visitor, skills, origin) if results[p.name]["status"] == "ok"
             ]
-            figures = Load(server, options, visitor.cookies).drive(
-                measured, lambda: reset_checkoffs(user, skills), self.say
-            )
+            load = Load(server, options, visitor.cookies, lambda: reset_checkoffs(user, skills))
+            figures = load.drive(measured, self.say)
         finally:
             server.stop()
-        for name, load in figures.items():
-            results[name]["load"] = load
-
-
-ARGUMENTS = ["scale", "reuse", "growth", "in_process_only", "requests", "duration", "connections"]
-ARGUMENTS += ["threads", "workers"]
+        for name, figure in figures.items():
+            results[name]["load"] = figure

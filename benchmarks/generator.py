@@ -1,4 +1,4 @@
-"""The benchmark's data set at production volume, generated for bulk inserts.
+"""The benchmark's data set at production volume, written with bulk inserts.
 
 Generated rows have `bench-` slugs and usernames and sit beside the shipped catalog. One seeded
 random generator draws everything, so the same sizes give the same data set. bulk_create()
@@ -56,12 +56,7 @@ HISTORY_DAYS = 730
 E, M, S, X = Level.ENTRY, Level.MID, Level.SENIOR, Level.SPECIALIZED
 # A role's stages: a chain from entry to senior, then a specialized branch.
 LEVEL_PATTERNS = [[E, M, S, X], [E, M, M, S, X], [E, M, M, S, S, X]]
-PAY: dict[str, int] = {
-    Level.ENTRY: 70_000,
-    Level.MID: 105_000,
-    Level.SENIOR: 150_000,
-    Level.SPECIALIZED: 185_000,
-}
+PAY: dict[str, int] = {E: 70_000, M: 105_000, S: 150_000, X: 185_000}
 
 Log = Callable[[str], None]
 

@@ -11,7 +11,8 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from subprocess import PIPE
+from typing import Any
 
 import django
 from django.conf import settings
@@ -42,32 +43,25 @@ class Worker:
         command = [sys.executable, "manage.py", "bench", "--worker", f"--scale={scale}"]
         command += ["--reuse"] if reuse else []
         self.process = subprocess.Popen(
-            command,
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
+            command, cwd=settings.BASE_DIR, env=env, stdin=PIPE, stdout=PIPE, text=True
         )
+        assert self.process.stdin and self.process.stdout  # both are pipes
+        self.stdin, self.stdout = self.process.stdin, self.process.stdout
         self.ready = self.answer()
 
-    def pipes(self) -> tuple[IO[str], IO[str]]:
-        assert self.process.stdin and self.process.stdout  # both are pipes
-        return self.process.stdin, self.process.stdout
-
     def answer(self) -> dict[str, Any]:
-        line = self.pipes()[1].readline()
+        line = self.stdout.readline()
         if not line:
             raise CommandError(f"The timing worker on the {self.dataset} data set stopped.")
         return dict(json.loads(line))
 
     def ask(self, page: str, requests: int) -> dict[str, Any]:
-        self.pipes()[0].write(json.dumps({"page": page, "requests": requests}) + "\n")
-        self.pipes()[0].flush()
+        self.stdin.write(json.dumps({"page": page, "requests": requests}) + "\n")
+        self.stdin.flush()
         return self.answer()
 
     def stop(self) -> None:
-        self.pipes()[0].close()
+        self.stdin.close()
         try:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:

@@ -89,8 +89,7 @@ def prepare(sizes: Sizes, *, reuse: bool, log: Log) -> dict[str, Any]:
     call_command("load_catalog", verbosity=0)
     Generator(sizes, log).run()
     with connection.cursor() as cursor:
-        # Planner statistics (and on PostgreSQL the visibility map) as a database in service has
-        # them: otherwise autovacuum would do this while pages are being measured.
+        # The bulk load's last step, raw SQL: else autovacuum does it while pages are measured.
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     problems = violations()
     if problems:

@@ -374,12 +374,12 @@ class Generator:
                     ago = timedelta(seconds=rng.random() * HISTORY_DAYS * 86400)
                     when = connection.ops.adapt_datetimefield_value(self.now - ago)
                     rows.append((uid, kind, skill, milestone, goal, before, after, when))
-                # A million rows through the ORM would take minutes: COPY on PostgreSQL, and on
-                # SQLite one prepared INSERT run for every row.
                 if connection.vendor == "postgresql":
+                    # Raw SQL: COPY streams a million rows far faster than any INSERT.
                     with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                         for row in rows:
                             copy.write_row(row)
                 else:
+                    # Raw SQL: one prepared INSERT for every row, minutes faster than the ORM.
                     marks = ", ".join(["%s"] * 8)
                     cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)

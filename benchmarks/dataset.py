@@ -9,31 +9,16 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import OperationalError, connection
 from django.db.models import Count, F, Q
 
-from careers.models import (
-    Level,
-    Milestone,
-    Role,
-    SalaryBand,
-    Skill,
-    Source,
-    Stage,
-    StageSkill,
-)
-from tracker.models import (
-    Goal,
-    Profile,
-    ProgressEvent,
-    SkillProgress,
-)
+from careers.models import Level, Milestone, Role, SalaryBand, Skill, Source, Stage, StageSkill
+from tracker.models import Goal, Profile, ProgressEvent, SkillProgress
 
 from .generator import LONG_HISTORY_USERNAME, SEED, SOURCE_SLUG, Generator, Log, Sizes
-
-# --- the database ------------------------------------------------------------------------------
 
 
 def describe() -> str:
@@ -60,8 +45,6 @@ def recreate() -> None:
             path.unlink(missing_ok=True)
         Path(name).parent.mkdir(parents=True, exist_ok=True)
         return
-    import psycopg
-
     s = connection.settings_dict
     params = {"host": s["HOST"], "port": s["PORT"], "user": s["USER"], "password": s["PASSWORD"]}
     with psycopg.connect(
@@ -102,9 +85,6 @@ def prepare(sizes: Sizes, *, reuse: bool, log: Log) -> dict[str, Any]:
     Source.objects.filter(slug=SOURCE_SLUG).update(note=json.dumps(meta))
     log(f"Generated in {meta['seconds']:.1f} s.")
     return meta | {"reused": False}
-
-
-# --- checks ------------------------------------------------------------------------------------
 
 
 def count_rows() -> dict[str, int]:

@@ -58,7 +58,9 @@ def sign_in(user: User) -> Visitor:
     client = Client(enforce_csrf_checks=True, headers=IN_PROCESS)
     client.force_login(user, backend=login_backend())
     page = client.get(reverse("tracker:plan"))
-    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
+    # The page's token, from a form's hidden field or from the headers htmx is told to send.
+    token = r'(?:name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")([^"]+)"'
+    found = re.search(token, page.content.decode())
     if page.status_code != 200 or found is None:
         raise RuntimeError(f"The plan page (HTTP {page.status_code}) gave no CSRF token.")
     return Visitor(client, {k: v.value for k, v in client.cookies.items()}, found[1])

@@ -143,7 +143,9 @@ class Command(BaseCommand):
         if options["worker"]:
             self.serve(options["scale"], options["reuse"])
             return
-        started = datetime.now(UTC)
+        started, load_at_start = datetime.now(UTC), os.getloadavg()
+        if load_at_start[0] > (os.cpu_count() or 1) / 2:
+            self.stderr.write(f"Load average {load_at_start[0]:.1f}: the figures will be noisy.")
         RESULTS_DIR.mkdir(parents=True, exist_ok=True)
         self.say(f"Benchmark database: {describe()}")
         try:
@@ -162,7 +164,7 @@ class Command(BaseCommand):
             "started": started.isoformat(),
             "database": describe(),
             "database_version": connection.get_database_version(),
-            "machine": {"cores": os.cpu_count(), "load_average": os.getloadavg()},
+            "machine": {"cores": os.cpu_count(), "load_average": [load_at_start, os.getloadavg()]},
             "versions": {"python": sys.version.split()[0], "django": django.get_version()},
             "options": {k: options[k] for k in ("scale", "reuse", "growth", "in_process_only")}
             | {

@@ -30,6 +30,8 @@ from benchmarks.pages import Timer, checkoff_skills, pages, reset_checkoffs, sig
 # Requests in a block: few enough that the machine does not change between the two blocks of a
 # pair, enough for a median.
 BLOCK = 20
+RECORDED_OPTIONS = ["scale", "reuse", "growth", "in_process_only", "requests", "duration"]
+RECORDED_OPTIONS += ["connections", "threads", "workers"]
 
 
 class Worker:
@@ -166,10 +168,7 @@ class Command(BaseCommand):
             "database_version": connection.get_database_version(),
             "machine": {"cores": os.cpu_count(), "load_average": [load_at_start, os.getloadavg()]},
             "versions": {"python": sys.version.split()[0], "django": django.get_version()},
-            "options": {k: options[k] for k in ("scale", "reuse", "growth", "in_process_only")}
-            | {
-                k: options[k] for k in ("requests", "duration", "connections", "threads", "workers")
-            },
+            "options": {k: options[k] for k in RECORDED_OPTIONS},
             "dataset": dataset,
             "pages": results,
             "growth": growth,

@@ -47,7 +47,7 @@ lint: install-dev
 
 bench: install-dev
 	scripts/ensure-bench-tools
-	$(PY) manage.py bench $(BENCH_ARGS)
+	DJANGO_SETTINGS_MODULE=benchmarks.settings $(PY) manage.py bench $(BENCH_ARGS)
 
 # Refresh the vendored htmx from the locked npm package.
 vendor:

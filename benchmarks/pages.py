@@ -1,80 +1,103 @@
-"""What the benchmark requests: the bare view, the pages, and the check-off."""
+"""What the benchmark requests, as a browser would, and its in-process timer.
+
+The long-history person is signed in through Django's test client and the site's own pages, as a
+browser would be: a session cookie (stored by the session engine, so gunicorn's workers read it
+too), the CSRF cookie set by the first page, and that page's token, which forms post in a field
+and htmx sends in the X-CSRFToken header.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from importlib import import_module
+from itertools import count
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Q
-from django.http import HttpRequest
-from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, get_token
-from django.urls import NoReverseMatch, reverse
+from django.contrib.auth.models import User
+from django.db import connection
+from django.db.models import F, Q
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import get_random_string
 
 from careers.models import Level, StageSkill
-from tracker.models import Goal, SkillProgress, SkillStatus
-from tracker.services import mark_changed
+from tracker.models import Goal, Profile, SkillProgress, SkillStatus
 
-from .timer import RequestSpec
+from .generator import TARGET_ROLE
 
-BARE = "bare view"
-# Every request says it came through a TLS proxy, as in production (DJANGO_BEHIND_PROXY=1):
-# the app then runs with its production security settings instead of redirecting to https.
-PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
-HTMX_HEADERS = {"HX-Request": "true"}
-SIGNED_IN = "(signed in)"
+BARE, BARE_PATH = "bare view", "/bench/bare/"
+# Every request comes through a pretend TLS proxy, so the app runs its production security.
+PROXY = {"X-Forwarded-Proto": "https"}
+# The test client's own requests: with a Host header, as a browser's, so that behind the proxy
+# the host has no port (Django would otherwise make it "testserver:80").
+IN_PROCESS = {**PROXY, "Host": "testserver"}
+WARMUP = 20  # untimed requests of each page before its first timed block
 
 
 @dataclass
-class CheckoffPlan:
-    """How to check the long-history person's items off and back on.
+class Visitor:
+    """A signed-in browser: its cookies and the CSRF token of the page it is on."""
 
-    Request i posts item i mod n, "done" on even rounds and "not done" on odd ones, so every
-    request changes something as long as the items start "not done" (see `reset`).
-    """
-
-    items: list[int]
-    url: Callable[[int], str]
-    form: Callable[[int, bool], dict[str, str]]
-    reset: Callable[[], None]
-
-    def request(self, i: int, items: list[int] | None = None) -> tuple[str, dict[str, str]]:
-        items = items or self.items
-        item = items[i % len(items)]
-        return self.url(item), self.form(item, (i // len(items)) % 2 == 0)
-
-    def cycles(self, parts: int) -> list[list[tuple[str, str, str]]]:
-        """Disjoint request cycles (method, path, urlencoded body), one per wrk thread."""
-        groups = [self.items[k::parts] for k in range(parts)]
-        groups = [g for g in groups if g] or [self.items]
-        cycles = []
-        for group in groups:
-            requests = (self.request(i, group) for i in range(2 * len(group)))
-            cycles.append([("POST", path, urlencode(data)) for path, data in requests])
-        return cycles
+    client: Client
+    cookies: dict[str, str]
+    token: str
 
 
-def skill_checkoff(user: AbstractBaseUser) -> CheckoffPlan | str:
-    """The check-off the benchmark posts: a required skill of the person's goal, done <-> learning.
+def login_backend() -> str:
+    backends = settings.AUTHENTICATION_BACKENDS
+    model_backend = "django.contrib.auth.backends.ModelBackend"
+    return model_backend if model_backend in backends else backends[-1]
 
-    This is the one place that knows the tracker's check-off URL and form fields; it returns a
-    reason (reported as "missing") while the tracker has no such URL.
-    """
-    goal = Goal.objects.filter(user=user, is_active=True).select_related("target_stage").first()
-    if goal is None:
-        return "missing (no active goal)"
-    # The items on the person's plan: the chain up to the target, or to a specialized target.
-    target = goal.target_stage
-    on_plan = Q(stage__position__lte=target.position) & ~Q(stage__level=Level.SPECIALIZED)
-    skill_ids = list(
+
+def sign_in(user: User) -> Visitor:
+    client = Client(enforce_csrf_checks=True, headers=IN_PROCESS)
+    client.force_login(user, backend=login_backend())
+    page = client.get(reverse("tracker:plan"))
+    # The page's token, from a form's hidden field or from the headers htmx is told to send.
+    token = r'(?:name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")([^"]+)"'
+    found = re.search(token, page.content.decode())
+    if page.status_code != 200 or found is None:
+        raise RuntimeError(f"The plan page (HTTP {page.status_code}) gave no CSRF token.")
+    return Visitor(client, {k: v.value for k, v in client.cookies.items()}, found[1])
+
+
+@dataclass
+class Page:
+    name: str
+    path: str
+    signed_in: bool = False
+    expect: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    # A check-off: the skills it posts in turn, and the form fields beside the status.
+    skills: list[int] = field(default_factory=list)
+    form: dict[str, str] = field(default_factory=dict)
+
+    def request(self, i: int, skills: list[int] | None = None) -> tuple[str, str, dict[str, str]]:
+        """The i-th request: method, path, form. A check-off posts skill i mod n, done on even
+        rounds over the skills and back to learning on odd ones, so every post changes one."""
+        skills = skills or self.skills
+        if not skills:
+            return "GET", self.path, {}
+        skill = skills[i % len(skills)]
+        status = SkillStatus.DONE if i // len(skills) % 2 == 0 else SkillStatus.LEARNING
+        path = reverse("tracker:skill_status", kwargs={"skill_id": skill})
+        return "POST", path, {"status": status, **self.form}
+
+
+def checkoff_skills(user: User) -> list[int]:
+    """The required skills on the person's plan: the chain of stages up to the goal's target."""
+    goal = Goal.objects.select_related("target_stage").get(user=user, is_active=True)
+    up_to_target = Q(stage__position__lte=goal.target_stage.position) & ~Q(
+        stage__level=Level.SPECIALIZED
+    )
+    return list(
         StageSkill.objects.filter(
-            on_plan | Q(stage=target),
+            up_to_target | Q(stage=goal.target_stage),
             role_id=goal.role_id,
             required=True,
             is_retired=False,
@@ -84,120 +107,98 @@ def skill_checkoff(user: AbstractBaseUser) -> CheckoffPlan | str:
         .order_by("stage__position", "position")
         .values_list("skill_id", flat=True)
     )
-    if not skill_ids:
-        return "missing (the goal's role has no required skills)"
-    try:
-        reverse("tracker:skill_status", kwargs={"skill_id": skill_ids[0]})
-    except NoReverseMatch:
-        return "missing (no tracker:skill_status URL yet)"
 
-    def url(skill_id: int) -> str:
-        return reverse("tracker:skill_status", kwargs={"skill_id": skill_id})
 
-    def form(skill_id: int, done: bool) -> dict[str, str]:
-        return {"status": SkillStatus.DONE if done else SkillStatus.LEARNING}
-
-    def reset() -> None:
-        # Straight to the table: a bench fixture, not a person's change, so no event.
-        SkillProgress.objects.filter(user=user, skill_id__in=skill_ids).update(
-            status=SkillStatus.LEARNING, completed_at=None, updated_at=timezone.now()
+def reset_checkoffs(user: User, skills: list[int]) -> None:
+    """Every skill the check-offs post back to "learning", where their cycle starts."""
+    now = timezone.now()
+    SkillProgress.objects.filter(user=user, skill_id__in=skills).update(
+        status=SkillStatus.LEARNING, completed_at=None, updated_at=now
+    )
+    have = set(
+        SkillProgress.objects.filter(user=user, skill_id__in=skills).values_list(
+            "skill_id", flat=True
         )
-        have = set(
-            SkillProgress.objects.filter(user=user, skill_id__in=skill_ids).values_list(
-                "skill_id", flat=True
-            )
-        )
-        SkillProgress.objects.bulk_create(
-            SkillProgress(
-                user=user, skill_id=s, status=SkillStatus.LEARNING, started_at=timezone.now()
-            )
-            for s in skill_ids
-            if s not in have
-        )
-        # Pages kept for the person's earlier state must not be served after this.
-        mark_changed(user)
-
-    return CheckoffPlan(items=skill_ids, url=url, form=form, reset=reset)
+    )
+    SkillProgress.objects.bulk_create(
+        SkillProgress(user=user, skill_id=s, status=SkillStatus.LEARNING, started_at=now)
+        for s in skills
+        if s not in have
+    )
+    # Written behind the app's back: pages it keeps for the person's earlier state must go.
+    Profile.objects.filter(user=user).update(progress_version=F("progress_version") + 1)
 
 
-@dataclass
-class Page:
-    name: str
-    path: str
-    signed_in: bool = False
-    method: str = "GET"
-    expect: frozenset[int] = frozenset({200})
-    headers: dict[str, str] = field(default_factory=dict)
-    checkoff: CheckoffPlan | None = None
-    missing: str = ""  # why the page cannot be requested at all
-
-    def request(self, i: int) -> RequestSpec:
-        headers = {**PROXY_HEADERS, **self.headers}
-        if self.checkoff is None:
-            return self.method, self.path, None, headers
-        path, data = self.checkoff.request(i)
-        return "POST", path, data, headers
-
-
-@dataclass(frozen=True)
-class BrowserCsrf:
-    """The CSRF cookie a signed-in browser holds, and the token of the page it is on: the masked
-    form of the cookie's secret, which htmx sends in the X-CSRFToken header (templates/base.html)
-    and forms in a hidden field."""
-
-    cookie: str
-    token: str
-
-    @classmethod
-    def new(cls) -> BrowserCsrf:
-        secret = get_random_string(CSRF_SECRET_LENGTH, CSRF_ALLOWED_CHARS)
-        page = HttpRequest()
-        page.META["CSRF_COOKIE"] = secret
-        return cls(cookie=secret, token=get_token(page))
-
-
-def pages(role_slug: str, user: AbstractBaseUser, csrf: BrowserCsrf) -> list[Page]:
+def pages(visitor: Visitor, skills: list[int], origin: str) -> list[Page]:
     """The bare view first: every other page is compared with it."""
-    result = [Page(BARE, "/bench/bare/")]
-    # Public pages twice: anonymous visitors get them whole from the cache, signed-in people
-    # get the cached content inside a page rendered for them.
-    for name, path in (("/", "/"), ("/roles/", "/roles/"), ("role page", f"/roles/{role_slug}/")):
-        result.append(Page(name, path))
-        result.append(Page(f"{name} {SIGNED_IN}", path, signed_in=True))
+    result = [Page(BARE, BARE_PATH)]
+    role = reverse("careers:role_detail", kwargs={"slug": TARGET_ROLE})
+    for name, path in (("/", reverse("home")), ("/roles/", reverse("careers:role_list"))):
+        result += [Page(name, path), Page(f"{name} (signed in)", path, signed_in=True)]
+    result += [Page("role page", role), Page("role page (signed in)", role, signed_in=True)]
     result += [
-        Page("/dashboard/", "/dashboard/", signed_in=True),
-        Page("/plan/", "/plan/", signed_in=True),
+        Page("/plan/", reverse("tracker:plan"), signed_in=True),
+        Page("/dashboard/", reverse("tracker:dashboard"), signed_in=True),
     ]
-    plan = skill_checkoff(user)
-    for name, headers, expect in (
-        # Without JavaScript the form posts and is sent back to the plan (303 See Other).
-        ("check-off", {}, frozenset({303})),
-        # With htmx the answer is the swapped fragment.
-        ("check-off (htmx)", HTMX_HEADERS, frozenset({200})),
-    ):
-        if isinstance(plan, str):
-            result.append(Page(name, "", signed_in=True, method="POST", missing=plan))
-        else:
-            path = plan.request(0)[0]
-            result.append(
-                Page(
-                    name,
-                    path,
-                    signed_in=True,
-                    method="POST",
-                    expect=expect,
-                    headers={**headers, "X-CSRFToken": csrf.token},
-                    checkoff=plan,
-                )
-            )
+    # As the browser posts from the plan: its origin, and the page's token.
+    posted = {"Origin": origin, "Content-Type": "application/x-www-form-urlencoded"}
+    form = {"csrfmiddlewaretoken": visitor.token}
+    htmx = {**posted, "HX-Request": "true", "X-CSRFToken": visitor.token}
+    result += [
+        # Without JavaScript the form posts, and is sent back to the plan (303 See Other).
+        Page("check-off", "", True, expect=303, headers=posted, skills=skills, form=form),
+        # With htmx the answer is the fragment swapped in.
+        Page("check-off (htmx)", "", True, expect=200, headers=htmx, skills=skills),
+    ]
+    for page in result[-2:]:
+        page.path = page.request(0)[1]
     return result
 
 
-def login_session(user: AbstractBaseUser) -> str:
-    """A signed-in session as the login view would leave it; its key goes in the cookie."""
-    session = import_module(settings.SESSION_ENGINE).SessionStore()
-    session[SESSION_KEY] = user._meta.pk.value_to_string(user)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return session.session_key
+class Timer:
+    """Times the pages in this process through django.test.Client: the whole middleware stack,
+    no network, no server. A page's requests go on from block to block, so that the
+    check-offs keep changing something."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+        self.visitor = sign_in(user)
+        self.anonymous = Client(headers=IN_PROCESS)
+        skills = checkoff_skills(user)
+        self.pages = {page.name: page for page in pages(self.visitor, skills, "https://testserver")}
+        self.calls: dict[str, Iterator[int]] = {}
+
+    def send(self, page: Page) -> int:
+        """The page's next request; its HTTP status."""
+        method, path, form = page.request(next(self.calls[page.name]))
+        client = self.visitor.client if page.signed_in else self.anonymous
+        headers = dict(page.headers)
+        content_type = headers.pop("Content-Type", "")
+        return client.generic(
+            method, path, urlencode(form), content_type, headers=headers
+        ).status_code
+
+    def block(self, name: str, requests: int) -> dict[str, Any]:
+        """`requests` timed requests of a page; on its first block, after a warm-up, and with
+        its queries counted on one request of their own (capturing them slows requests down)."""
+        page = self.pages[name]
+        answer: dict[str, Any] = {"status": "ok", "queries": None, "samples_ms": []}
+        try:
+            if name not in self.calls:
+                self.calls[name] = count()
+                if page.skills:
+                    reset_checkoffs(self.user, page.skills)
+                for _ in range(WARMUP):
+                    self.send(page)
+                with CaptureQueriesContext(connection) as queries:
+                    self.send(page)
+                answer["queries"] = len(queries.captured_queries)
+            for _ in range(requests):
+                started = time.perf_counter()
+                status = self.send(page)
+                answer["samples_ms"].append((time.perf_counter() - started) * 1000)
+                if status != page.expect:
+                    return answer | {"status": f"HTTP {status}"}
+        except Exception as exc:  # said in the table, and the other pages still run
+            return answer | {"status": f"error: {type(exc).__name__}: {exc}"}
+        return answer

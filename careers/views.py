@@ -10,9 +10,11 @@ nobody offers, is rendered for its request alone, so visitors cannot fill the ca
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -21,7 +23,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from . import cache as catalog_cache
-from . import queries
+from . import page_cache, queries
 from .models import Family, Level, Stage, last_senior_stage
 from .salaries import cited_sources, salary_view
 
@@ -29,7 +31,20 @@ PARAM_MAX_LENGTH = 100
 ROLES_PER_PAGE = 50
 
 
-def _public(response: HttpResponse) -> HttpResponse:
+def _public(
+    request: HttpRequest, version: int | None, render: Callable[[dict[str, Any]], HttpResponse]
+) -> HttpResponse:
+    """A public page, `render(extra_context)`, kept whole when its address has no query: it is
+    the same for every visitor, and for everyone signed in but for the CSRF token
+    (careers.page_cache). Other addresses are rendered for their request, around the parts kept
+    by catalog version."""
+    key = None
+    if version is not None and not request.GET:
+        who = "member" if request.user.is_authenticated else "visitor"
+        key = f"public:{who}:{request.path}:catalog:{version}"
+    response = page_cache.serve(
+        request, key, lambda extra: (render(extra), None), settings.CATALOG_CACHE_TIMEOUT
+    )
     # The signed-in version has the person's menu: no shared cache may give it to a visitor.
     patch_vary_headers(response, ("Cookie",))
     return response
@@ -54,12 +69,17 @@ def _clean_text(value: str, max_length: int = PARAM_MAX_LENGTH) -> str:
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    featured = catalog_cache.cached(
-        "home:featured",
-        catalog_cache.version(),
-        lambda: render_to_string("home.html#featured", {"featured": queries.featured_roles()}),
-    )
-    return _public(render(request, "home.html", {"featured_html": featured}))
+    version = catalog_cache.version()
+
+    def render_home(extra: dict[str, Any]) -> HttpResponse:
+        featured = catalog_cache.cached(
+            "home:featured",
+            version,
+            lambda: render_to_string("home.html#featured", {"featured": queries.featured_roles()}),
+        )
+        return render(request, "home.html", {"featured_html": featured, **extra})
+
+    return _public(request, version, render_home)
 
 
 # --- Catalog ----------------------------------------------------------------------------------
@@ -84,34 +104,38 @@ def _role_list_content(family: str, search: str, number: int) -> str:
 @require_safe
 def role_list(request: HttpRequest) -> HttpResponse:
     version = catalog_cache.version()
-    family = _clean_text(request.GET.get("family", ""))
-    search = _clean_text(request.GET.get("q", ""), queries.SEARCH_MAX_LENGTH)
-    number = _positive_int(request.GET.get("page", ""))
-    # A family no form offers (an old link, a typo) shows everything and says so, never an error.
-    unknown_family = family if family and family not in Family.values else ""
-    family = "" if unknown_family else family
-    families = catalog_cache.cached("families", version, queries.families_with_roles)
-    if search:
-        results = _role_list_content(family, search, number)
-    else:
-        listed = sum(count for value, _, count in families if value == family or not family)
-        number = min(number, max(1, math.ceil(listed / ROLES_PER_PAGE)))
-        results = catalog_cache.cached(
-            f"roles:{family}:{number}",
-            version,
-            lambda: _role_list_content(family, "", number),
-        )
-    family_label = Family(family).label if family else ""
-    context = {
-        "title": f"{family_label} roles" if family_label else "Roles",
-        "results": results,
-        "families": families,
-        "family": family,
-        "unknown_family": unknown_family,
-        "search": search,
-        "filtered": bool(family or search),
-    }
-    return _public(render(request, "careers/role_list.html", context))
+
+    def render_list(extra: dict[str, Any]) -> HttpResponse:
+        family = _clean_text(request.GET.get("family", ""))
+        search = _clean_text(request.GET.get("q", ""), queries.SEARCH_MAX_LENGTH)
+        number = _positive_int(request.GET.get("page", ""))
+        # A family no form offers (an old link, a typo) shows everything and says so.
+        unknown_family = family if family and family not in Family.values else ""
+        family = "" if unknown_family else family
+        families = catalog_cache.cached("families", version, queries.families_with_roles)
+        if search:
+            results = _role_list_content(family, search, number)
+        else:
+            listed = sum(count for value, _, count in families if value == family or not family)
+            number = min(number, max(1, math.ceil(listed / ROLES_PER_PAGE)))
+            results = catalog_cache.cached(
+                f"roles:{family}:{number}",
+                version,
+                lambda: _role_list_content(family, "", number),
+            )
+        family_label = Family(family).label if family else ""
+        context = {
+            "title": f"{family_label} roles" if family_label else "Roles",
+            "results": results,
+            "families": families,
+            "family": family,
+            "unknown_family": unknown_family,
+            "search": search,
+            "filtered": bool(family or search),
+        }
+        return render(request, "careers/role_list.html", context | extra)
+
+    return _public(request, version, render_list)
 
 
 # --- Role page --------------------------------------------------------------------------------
@@ -160,22 +184,28 @@ def _role_page(slug: str, region: str) -> dict[str, Any] | None:
 @require_safe
 def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
     version = catalog_cache.version()
-    region = _clean_text(request.GET.get("region", ""))
-    # Only the regions this role has figures for are kept; any other shows national figures.
-    unknown_region = ""
-    if region:
-        regions = catalog_cache.cached(
-            f"role-regions:{slug}", version, lambda: queries.role_region_slugs(slug)
+
+    def render_role(extra: dict[str, Any]) -> HttpResponse:
+        region = _clean_text(request.GET.get("region", ""))
+        # Only the regions this role has figures for are kept; any other shows national figures.
+        unknown_region = ""
+        if region:
+            regions = catalog_cache.cached(
+                f"role-regions:{slug}", version, lambda: queries.role_region_slugs(slug)
+            )
+            if region not in regions:
+                region, unknown_region = "", region
+        page = catalog_cache.cached(
+            f"role:{slug}:{region}", version, lambda: _role_page(slug, region)
         )
-        if region not in regions:
-            region, unknown_region = "", region
-    page = catalog_cache.cached(f"role:{slug}:{region}", version, lambda: _role_page(slug, region))
-    if page is None:
-        raise Http404("No such role.")
-    context = {
-        "page": page,
-        "unknown_region": unknown_region,
-        # Where "log in" comes back to: this page, whatever else the URL had.
-        "return_to": request.path + (f"?{urlencode({'region': region})}" if region else ""),
-    }
-    return _public(render(request, "careers/role_detail.html", context))
+        if page is None:
+            raise Http404("No such role.")
+        context = {
+            "page": page,
+            "unknown_region": unknown_region,
+            # Where "log in" comes back to: this page, whatever else the URL had.
+            "return_to": request.path + (f"?{urlencode({'region': region})}" if region else ""),
+        }
+        return render(request, "careers/role_detail.html", context | extra)
+
+    return _public(request, version, render_role)

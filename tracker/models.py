@@ -87,6 +87,15 @@ class ProgressQuerySet(models.QuerySet):
         return self.filter(user=user)
 
 
+def skill_shown_date(
+    status: str, started_at: datetime | None, completed_at: datetime | None
+) -> datetime | None:
+    """The date a checklist shows for a skill: since when learning, or when done."""
+    if status == SkillStatus.DONE:
+        return completed_at
+    return started_at if status == SkillStatus.LEARNING else None
+
+
 class SkillProgress(models.Model):
     # No index of its own: every read by person is served by the (user, skill) index below.
     user = models.ForeignKey(
@@ -115,13 +124,6 @@ class SkillProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.skill_id} {self.status}"
-
-    @property
-    def shown_date(self) -> datetime | None:
-        """The date a checklist shows for the skill: since when learning, or when done."""
-        if self.status == SkillStatus.DONE:
-            return self.completed_at
-        return self.started_at if self.status == SkillStatus.LEARNING else None
 
     def set_status(self, status: str, now: datetime) -> None:
         # The first start is kept, whatever happened since.
@@ -159,15 +161,6 @@ class MilestoneProgress(models.Model):
     @property
     def done(self) -> bool:
         return self.completed_at is not None
-
-    @property
-    def status(self) -> str:
-        """As a checklist line shows it: done or not started."""
-        return SkillStatus.DONE if self.done else SkillStatus.NOT_STARTED
-
-    @property
-    def shown_date(self) -> datetime | None:
-        return self.completed_at
 
     def set_done(self, done: bool, now: datetime) -> None:
         self.completed_at = now if done else None

@@ -17,7 +17,15 @@ from careers.models import Milestone, MilestoneKind, SalaryBand, SkillCategory, 
 from careers.salaries import Band
 
 from . import progress
-from .models import Goal, MilestoneProgress, Profile, ProgressEvent, SkillProgress, SkillStatus
+from .models import (
+    Goal,
+    MilestoneProgress,
+    Profile,
+    ProgressEvent,
+    SkillProgress,
+    SkillStatus,
+    skill_shown_date,
+)
 from .progress import Stage as ProgressStage
 from .progress import StageProgress
 
@@ -27,13 +35,16 @@ NOT_DONE = "not_done"
 
 
 def active_goal(user: User) -> Goal | None:
-    """The person's current goal; a goal whose role was unpublished since is no goal (1 query)."""
-    return (
-        Goal.objects.active()
-        .filter(user=user, role__is_published=True)
-        .select_related("role", "target_stage")
-        .first()
-    )
+    """The person's current goal; a goal whose role was unpublished since is no goal (1 query).
+    There is one active goal at most (a database constraint)."""
+    try:
+        return (
+            Goal.objects.active()
+            .select_related("role", "target_stage")
+            .get(user=user, role__is_published=True)
+        )
+    except Goal.DoesNotExist:
+        return None
 
 
 def profile(user: User) -> Profile:
@@ -171,7 +182,7 @@ class Row:
     status: str = SkillStatus.NOT_STARTED  # milestones: not_started | done
     note: str = ""
     evidence_url: str = ""
-    # The date the line shows (SkillProgress.shown_date, MilestoneProgress.shown_date).
+    # The date the line shows (tracker.models.skill_shown_date; a milestone shows when it was done).
     changed_at: datetime | None = None
 
     @property
@@ -275,19 +286,23 @@ def load_plan(user: User, goal: Goal, catalog_version: int | None) -> Plan:
         key: Row(item, stage_id, structure.details[key])
         for key, (stage_id, item) in structure.items.items()
     }
-    states: list[SkillProgress | MilestoneProgress] = [
-        *SkillProgress.objects.filter(user=user, skill_id__in=structure.ids(progress.SKILL)),
-        *MilestoneProgress.objects.filter(
-            user=user, milestone_id__in=structure.ids(progress.MILESTONE)
-        ),
-    ]
-    for state in states:
-        if isinstance(state, SkillProgress):
-            row = rows[(progress.SKILL, state.skill_id)]
-        else:
-            row = rows[(progress.MILESTONE, state.milestone_id)]
-        row.status, row.changed_at = state.status, state.shown_date
-        row.note, row.evidence_url = state.note, state.evidence_url
+    skills = SkillProgress.objects.filter(user=user, skill_id__in=structure.ids(progress.SKILL))
+    for skill_id, status, note, evidence_url, started_at, completed_at in skills.values_list(
+        "skill_id", "status", "note", "evidence_url", "started_at", "completed_at"
+    ):
+        row = rows[(progress.SKILL, skill_id)]
+        row.status, row.note, row.evidence_url = status, note, evidence_url
+        row.changed_at = skill_shown_date(status, started_at, completed_at)
+    milestones = MilestoneProgress.objects.filter(
+        user=user, milestone_id__in=structure.ids(progress.MILESTONE)
+    )
+    for milestone_id, note, evidence_url, completed_at in milestones.values_list(
+        "milestone_id", "note", "evidence_url", "completed_at"
+    ):
+        row = rows[(progress.MILESTONE, milestone_id)]
+        row.note, row.evidence_url, row.changed_at = note, evidence_url, completed_at
+        if completed_at is not None:
+            row.status = SkillStatus.DONE
     return Plan(goal=goal, structure=structure, rows=rows)
 
 

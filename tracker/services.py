@@ -59,7 +59,7 @@ def skill_set_status(*, user: User, skill_id: int, status: str) -> bool:
     if row is None or before == status:
         return False
     row.set_status(status, timezone.now())
-    row.save()
+    row.save(update_fields=["status", "started_at", "completed_at", "updated_at"])
     ProgressEvent.objects.create(
         user=user, kind=EventKind.SKILL, skill_id=skill_id, from_state=before, to_state=status
     )
@@ -74,7 +74,7 @@ def milestone_set_done(*, user: User, milestone_id: int, done: bool) -> bool:
     if row is None or row.done == done:
         return False
     row.set_done(done, timezone.now())
-    row.save()
+    row.save(update_fields=["completed_at", "updated_at"])
     ProgressEvent.objects.create(
         user=user,
         kind=EventKind.MILESTONE,

@@ -1,4 +1,4 @@
-"""Django's Redis cache, for which a Redis that fails is a Redis that is empty.
+"""A Redis cache (django-redis) for which a Redis that fails is a Redis that is empty.
 
 The cache only ever holds what can be recomputed from the database, so a Redis outage must cost
 speed, never a failed request: every error is a miss (or a write that did not happen) and is
@@ -16,7 +16,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any, TypeVar
 
-from django.core.cache.backends.redis import RedisCache
+from django_redis.cache import RedisCache
 from redis.exceptions import RedisError
 
 logger = logging.getLogger("pathwise.cache")

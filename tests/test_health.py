@@ -8,7 +8,7 @@ CLOSED_REDIS = {
         "BACKEND": "config.cache.ResilientRedisCache",
         # Port 1 is closed on loopback: connections are refused at once.
         "LOCATION": "redis://127.0.0.1:1/0",
-        "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.25, "SOCKET_TIMEOUT": 0.25},
     }
 }
 

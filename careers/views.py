@@ -24,7 +24,8 @@ from django.views.decorators.http import require_safe
 
 from . import cache as catalog_cache
 from . import page_cache, queries
-from .models import Family, Level, Stage, last_senior_stage
+from .choices import Family, Level, last_senior_stage
+from .models import Stage
 from .salaries import cited_sources, salary_view
 
 PARAM_MAX_LENGTH = 100

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
 
-from careers.models import last_senior_stage
+from careers.choices import last_senior_stage
 from careers.salaries import Band
 
 SKILL: Literal["skill"] = "skill"

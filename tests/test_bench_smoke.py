@@ -7,8 +7,8 @@ the test settings, so its modules are imported directly and its command runs in 
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path

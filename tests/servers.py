@@ -18,12 +18,6 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def production_env(**overrides: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     # Test-only switches must not leak into a server that stands for production.
@@ -57,13 +51,16 @@ def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 
 @contextmanager
 def gunicorn(env: dict[str, str], *, timeout: float = 20.0) -> Iterator[str]:
-    port = free_port()
+    # The socket is bound here, on a port the system chooses, and handed to gunicorn: a port
+    # looked up first and bound later could be taken by a test running beside this one.
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
     proc = subprocess.Popen(
         [
             str(VENV_BIN / "gunicorn"),
             "config.wsgi",
             "--bind",
-            f"127.0.0.1:{port}",
+            f"fd://{listener.fileno()}",
             "--workers",
             "1",
             "--timeout",
@@ -73,7 +70,9 @@ def gunicorn(env: dict[str, str], *, timeout: float = 20.0) -> Iterator[str]:
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
+        pass_fds=[listener.fileno()],
     )
+    listener.close()
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout

@@ -163,8 +163,11 @@ class SkillAdmin(CatalogAdmin):
 
 @admin.register(Role)
 class RoleAdmin(CatalogAdmin):
-    list_display = ["name", "family", "stage_count", "is_published", "updated_at"]
-    list_filter = ["family", "is_published"]
+    list_display = ["name", "family", "stage_count", "is_published", "is_featured", "updated_at"]
+    list_filter = ["family", "is_published", "is_featured"]
+    # Ticking "featured" in the list saves each changed role, which bumps the catalog version
+    # (careers.signals), so the landing page, kept whole under that version, shows it at once.
+    list_editable = ["is_featured"]
     search_fields = ["name", "slug", "summary"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [StageInline, OutlookInline, RoleSalaryBandInline]

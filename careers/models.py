@@ -55,6 +55,11 @@ class Role(models.Model):
     is_published = models.BooleanField(
         default=True, help_text="Only published roles are shown to the public and can be targets."
     )
+    is_featured = models.BooleanField(
+        "featured",
+        default=False,
+        help_text="Shown on the landing page, if published too. Three or so read best.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = RoleQuerySet.as_manager()

@@ -7,10 +7,11 @@ so that templates never have to filter (and so never query) inside a loop.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import (
     Count,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -98,25 +99,23 @@ def role_region_slugs(slug: str) -> list[str]:
     return sorted(set(bands.values_list("region__slug", flat=True)))
 
 
-def _national_base_figure(order: str) -> Subquery:
-    """The lowest (order="f") or highest (order="-f") national base-pay figure of a role.
+def _national_base_bands() -> QuerySet[SalaryBand]:
+    """The national base-pay bands of the outer query's role that give a low, midpoint or high.
 
-    A band may hold a single figure, so its lowest figure is the first of low, midpoint, high
-    that is given, and its highest the first of high, midpoint, low.
+    These are the figures a role card's pay range spans; p10 and p90 alone are left out, as a
+    percentile is not a figure a card can put in a range beside the others.
     """
-    fields = ("low", "midpoint", "high") if order == "f" else ("high", "midpoint", "low")
-    bands = (
-        SalaryBand.objects.filter(
-            Q(stage__isnull=True) | Q(stage__is_retired=False),
-            role=OuterRef("pk"),
-            region__isnull=True,
-            pay_basis=PayBasis.BASE,
-        )
-        .annotate(f=Coalesce(*fields))
-        .filter(f__isnull=False)
-        .order_by(order)
-        .values("f")[:1]
-    )
+    return SalaryBand.objects.filter(
+        Q(stage__isnull=True) | Q(stage__is_retired=False),
+        role=OuterRef("pk"),
+        region__isnull=True,
+        pay_basis=PayBasis.BASE,
+    ).exclude(low=None, midpoint=None, high=None)
+
+
+def _first(value: Any, order: str) -> Subquery:
+    """The first `value` of the role's national base-pay bands, sorted by order ("v" or "-v")."""
+    bands = _national_base_bands().annotate(v=value).order_by(order).values("v")[:1]
     return Subquery(bands, output_field=IntegerField())
 
 
@@ -127,16 +126,25 @@ class RoleSummary(TypedDict):
     branch_count: int
     pay_low: int | None
     pay_high: int | None
+    pay_year_from: int | None
+    pay_year_to: int | None
 
 
 def with_summary(roles: QuerySet[Role]) -> QuerySet[WithAnnotations[Role, RoleSummary]]:
-    """Adds what a role card shows: its numbers of stages and branches, its national pay range."""
+    """Adds what a role card shows: its numbers of stages and branches, its national pay range.
+
+    The range runs from the lowest to the highest national base-pay figure the catalog states for
+    the role (a band with one figure counts it as both its low and its high), with the years those
+    figures refer to; all None when there is none.
+    """
     current = Q(stages__is_retired=False)
     return roles.annotate(
         stage_count=Count("stages", filter=current & ~Q(stages__level=Level.SPECIALIZED)),
         branch_count=Count("stages", filter=current & Q(stages__level=Level.SPECIALIZED)),
-        pay_low=_national_base_figure("f"),
-        pay_high=_national_base_figure("-f"),
+        pay_low=_first(Coalesce("low", "midpoint", "high"), "v"),
+        pay_high=_first(Coalesce("high", "midpoint", "low"), "-v"),
+        pay_year_from=_first(F("year"), "v"),
+        pay_year_to=_first(F("year"), "-v"),
     )
 
 
@@ -189,6 +197,8 @@ def families_with_roles() -> list[tuple[str, str, int]]:
     return [(value, label, counts[value]) for value, label in Family.choices if value in counts]
 
 
-def featured_roles(limit: int = 3) -> list[WithAnnotations[Role, RoleSummary]]:
-    # The most fully described roles make the best first impression.
-    return list(with_summary(Role.objects.published()).order_by("-stage_count", "name")[:limit])
+def featured_roles() -> list[WithAnnotations[Role, RoleSummary]]:
+    """The published roles editors marked featured (the landing page): the most stages and
+    branches first, as the most fully described roles make the best first impression."""
+    roles = with_summary(Role.objects.published().filter(is_featured=True))
+    return list(roles.order_by((F("stage_count") + F("branch_count")).desc(), "name"))

@@ -358,6 +358,20 @@ def test_an_export_loads_back_with_no_changes(admin_client, small_catalog):
     assert export(admin_client, list(Role.objects.all())).content.decode() == first
 
 
+def test_an_export_keeps_which_roles_are_featured(admin_client, small_catalog):
+    Role.objects.filter(slug="ml-engineer").update(is_featured=True)
+
+    document = yaml.safe_load(export(admin_client, list(Role.objects.all())).content)
+
+    assert [role.get("featured", False) for role in document["roles"]] == [False, True]
+    Role.objects.update(is_featured=False)
+    assert apply_catalog(document).changed
+    assert list(Role.objects.filter(is_featured=True).values_list("slug", flat=True)) == [
+        "ml-engineer"
+    ]
+    assert not apply_catalog(document).changed
+
+
 def test_it_exports_only_what_the_selected_roles_use(admin_client, small_catalog):
     research = Role.objects.get(slug="research-scientist")
 

@@ -96,6 +96,20 @@ def test_it_loads_the_small_catalog():
     assert "salary bands: 4 created" in out
 
 
+def test_it_marks_the_roles_the_file_features(tmp_path):
+    load(SMALL)
+    assert not Role.objects.filter(is_featured=True).exists()
+    data = small()
+    data["roles"][1]["featured"] = True
+
+    out, _ = load(write(tmp_path, data))
+
+    assert list(Role.objects.filter(is_featured=True).values_list("slug", flat=True)) == [
+        "research-scientist"
+    ]
+    assert "roles: 1 updated" in out
+
+
 def test_it_keeps_the_order_and_kind_of_stage_skills():
     load(SMALL)
 
@@ -278,6 +292,10 @@ BROKEN = {
     "leads_to an unknown role": (
         _set("roles.0.stages.3.leads_to", "research-scientists"),
         "roles[0].stages[3].leads_to: unknown role 'research-scientists'",
+    ),
+    "featured not a boolean": (
+        _set("roles.0.featured", "yes"),
+        "roles[0].featured: must be true or false, not text ('yes')",
     ),
     "bad family": (
         _set("roles.1.family", "science"),
@@ -605,6 +623,16 @@ def test_it_leaves_roles_the_file_does_not_list_alone(tmp_path):
 def test_it_loads_the_shipped_catalog(shipped_catalog):
     role = Role.objects.get(name="Machine Learning Engineer")
     assert role.stages.filter(is_retired=False).exists()
+
+
+def test_the_shipped_catalog_features_the_flagship_roles(shipped_catalog):
+    featured = Role.objects.filter(is_featured=True).values_list("slug", flat=True)
+
+    assert sorted(featured) == [
+        "data-scientist",
+        "machine-learning-engineer",
+        "ml-systems-engineer",
+    ]
 
 
 def test_the_shipped_catalog_loads_twice_without_changes(shipped_catalog):

@@ -115,6 +115,7 @@ def _apply_roles(catalog: Catalog, counts: Counts) -> dict[str, Role]:
             "description": spec.description,
             "responsibilities": "\n".join(spec.responsibilities),
             "is_published": spec.published,
+            "is_featured": spec.featured,
         }
         upsert(Role, existing, spec.slug, values, counts)
     return existing

@@ -154,6 +154,7 @@ def _role(role: Role) -> dict[str, Any]:
         "name": role.name,
         "family": role.family,
         "published": role.is_published,
+        "featured": role.is_featured,
         "summary": role.summary,
         "description": role.description,
         "responsibilities": role.responsibility_list,
@@ -165,7 +166,13 @@ def _role(role: Role) -> dict[str, Any]:
         "stages": [_stage(role, stage) for stage in _current_stages(role)],
     }
     return _without_defaults(
-        doc, published=True, description="", responsibilities=[], outlook=[], salary=[]
+        doc,
+        published=True,
+        featured=False,
+        description="",
+        responsibilities=[],
+        outlook=[],
+        salary=[],
     )
 
 

@@ -107,6 +107,7 @@ ROLE_KEYS = {
     "name": Key(line(max_length(Role, "name")), required=True),
     "family": Key(choice(Family), required=True),
     "published": Key(boolean, default=True),
+    "featured": Key(boolean, default=False),
     "summary": Key(filled(), required=True),
     "description": Key(text(), default=""),
     "responsibilities": Key(listing, default=[]),

@@ -80,6 +80,7 @@ class RoleSpec:
     name: str
     family: str
     published: bool
+    featured: bool
     summary: str
     description: str
     responsibilities: tuple[str, ...]

@@ -25,10 +25,13 @@ install-dev: $(VENV)/.installed-dev
 migrate: install
 	$(PY) manage.py migrate --noinput
 
+# Loads the catalog file over the database: admin edits to what the file lists are overwritten.
 catalog: migrate
 	$(PY) manage.py load_catalog $(CATALOG)
 
-run: catalog
+# Loads the catalog into an empty database only, so that admin edits survive a restart.
+run: migrate
+	$(PY) manage.py load_catalog --if-empty $(CATALOG)
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Tests run in two processes (pytest-xdist), one per core.

@@ -33,14 +33,20 @@ from .specs import BandSpec, Catalog, RoleSpec
 from .validate import checked
 
 
-def apply_catalog(data: Any) -> Summary:
-    """Validate a loaded document and write it in one transaction, or raise CatalogError."""
+def apply_catalog(data: Any, *, dry_run: bool = False) -> Summary:
+    """Validate a loaded document and write it in one transaction, or raise CatalogError.
+
+    With `dry_run`, the same writes are made and rolled back: the summary says what loading the
+    document would change, worked out by the code that would change it.
+    """
     with transaction.atomic():
         catalog, problems = checked(data)
         if catalog is None:
             raise CatalogError(problems)
         summary = _apply(catalog)
-        if summary.changed:
+        if dry_run:
+            transaction.set_rollback(True)
+        elif summary.changed:
             # Bulk updates (retiring, renaming, re-positioning) send no model signals.
             signals.catalog_changed()
     return summary
@@ -76,7 +82,7 @@ def _apply_sources(catalog: Catalog, counts: Counts) -> dict[str, Source]:
             "year": spec.year,
             "note": spec.note,
         }
-        upsert(Source, existing, spec.slug, values, counts)
+        upsert(Source, existing, spec.slug, values, counts, spec.slug)
     return existing
 
 
@@ -84,7 +90,8 @@ def _apply_regions(catalog: Catalog, counts: Counts) -> dict[str, Region]:
     existing = {region.slug: region for region in Region.objects.all()}
     make_room_for_names(Region, existing, {s.slug: s.name for s in catalog.regions}, str)
     for spec in catalog.regions:
-        upsert(Region, existing, spec.slug, {"slug": spec.slug, "name": spec.name}, counts)
+        values = {"slug": spec.slug, "name": spec.name}
+        upsert(Region, existing, spec.slug, values, counts, spec.slug)
     return existing
 
 
@@ -99,7 +106,7 @@ def _apply_skills(catalog: Catalog, counts: Counts) -> dict[str, Skill]:
             "description": spec.description,
             "is_retired": False,
         }
-        upsert(Skill, existing, spec.slug, values, counts)
+        upsert(Skill, existing, spec.slug, values, counts, spec.slug)
     return existing
 
 
@@ -117,7 +124,7 @@ def _apply_roles(catalog: Catalog, counts: Counts) -> dict[str, Role]:
             "is_published": spec.published,
             "is_featured": spec.featured,
         }
-        upsert(Role, existing, spec.slug, values, counts)
+        upsert(Role, existing, spec.slug, values, counts, spec.slug)
     return existing
 
 
@@ -126,7 +133,12 @@ def _apply_stages(
 ) -> dict[str, Stage]:
     existing = {stage.slug: stage for stage in Stage.objects.filter(role=role)}
     wanted = {stage.slug: position for position, stage in enumerate(spec.stages, start=1)}
-    retire(Stage, [s for slug, s in existing.items() if slug not in wanted], counts)
+    retire(
+        Stage,
+        [s for slug, s in existing.items() if slug not in wanted],
+        counts,
+        lambda s: f"{role.slug} / {s.slug}",
+    )
     _park_moving_stages(existing, wanted)
     for position, stage in enumerate(spec.stages, start=1):
         values = {
@@ -141,7 +153,7 @@ def _apply_stages(
             "leads_to": targets[stage.leads_to] if stage.leads_to else None,
             "is_retired": False,
         }
-        upsert(Stage, existing, stage.slug, values, counts)
+        upsert(Stage, existing, stage.slug, values, counts, f"{role.slug} / {stage.slug}")
     return {slug: existing[slug] for slug in wanted}
 
 
@@ -155,9 +167,9 @@ def _park_moving_stages(existing: dict[str, Stage], wanted: dict[str, int]) -> N
     moving = [s for s in current if s.slug in wanted and s.position != wanted[s.slug]]
     used = {stage.position for stage in current}
     free = (p for p in range(SMALL_MAX, 0, -1) if p not in used)
+    # Only the database holds the parked position: the update that follows reports the move.
     for stage in moving:
-        stage.position = next(free)
-        Stage.objects.filter(pk=stage.pk).update(position=stage.position)
+        Stage.objects.filter(pk=stage.pk).update(position=next(free))
 
 
 def _apply_stage_skills(
@@ -185,8 +197,15 @@ def _apply_stage_skills(
                 "position": position,
                 "is_retired": False,
             }
-            upsert(StageSkill, existing, skill.pk, values, counts)
-    retire(StageSkill, [ss for pk, ss in existing.items() if pk not in listed], counts)
+            label = f"{role.slug} / {stage_spec.slug} / {slug}"
+            upsert(StageSkill, existing, skill.pk, values, counts, label)
+    slugs = {skill.pk: skill.slug for skill in skills.values()}
+    retire(
+        StageSkill,
+        [ss for pk, ss in existing.items() if pk not in listed],
+        counts,
+        lambda ss: f"{role.slug} / {ss.stage.slug} / {slugs[ss.skill_id]}",
+    )
 
 
 def _apply_milestones(role: Role, spec: RoleSpec, stages: dict[str, Stage], counts: Counts) -> None:
@@ -207,8 +226,14 @@ def _apply_milestones(role: Role, spec: RoleSpec, stages: dict[str, Stage], coun
                 "position": position,
                 "is_retired": False,
             }
-            upsert(Milestone, existing, milestone.slug, values, counts)
-    retire(Milestone, [m for slug, m in existing.items() if slug not in listed], counts)
+            label = f"{role.slug} / {stage_spec.slug} / {milestone.slug}"
+            upsert(Milestone, existing, milestone.slug, values, counts, label)
+    retire(
+        Milestone,
+        [m for slug, m in existing.items() if slug not in listed],
+        counts,
+        lambda m: f"{role.slug} / {m.stage.slug} / {m.slug}",
+    )
 
 
 def _apply_outlook(role: Role, spec: RoleSpec, sources: dict[str, Source], counts: Counts) -> None:
@@ -223,7 +248,7 @@ def _apply_outlook(role: Role, spec: RoleSpec, sources: dict[str, Source], count
         for position, fact in enumerate(spec.outlook, start=1)
     ]
     rows = list(OutlookFact.objects.filter(role=role).order_by("position", "id"))
-    sync_rows(OutlookFact, rows, desired, counts)
+    sync_rows(OutlookFact, rows, desired, counts, lambda n: f"{role.slug} / outlook #{n}")
 
 
 def _apply_bands(
@@ -245,7 +270,14 @@ def _apply_bands(
             _band_values(role, stage, band, position, sources, regions)
             for position, band in enumerate(bands, start=1)
         ]
-        sync_rows(SalaryBand, stored[stage.pk if stage else None], desired, counts)
+        where = f"{role.slug} / {stage.slug if stage else 'all stages'} / salary"
+        sync_rows(
+            SalaryBand,
+            stored[stage.pk if stage else None],
+            desired,
+            counts,
+            lambda n, where=where: f"{where} #{n}",
+        )
 
 
 def _band_values(
@@ -281,7 +313,7 @@ def _retire_unlisted_skills(catalog: Catalog, summary: Summary) -> None:
     listed = [spec.slug for spec in catalog.skills]
     in_use = StageSkill.objects.filter(is_retired=False).values("skill_id")
     unlisted = Skill.objects.filter(is_retired=False).exclude(slug__in=listed)
-    retire(Skill, unlisted.exclude(pk__in=in_use), summary.counts["skills"])
+    retire(Skill, unlisted.exclude(pk__in=in_use), summary.counts["skills"], lambda s: s.slug)
     kept = list(unlisted.filter(pk__in=in_use).values_list("slug", flat=True))
     if kept:
         summary.notes.append(

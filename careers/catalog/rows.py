@@ -1,4 +1,4 @@
-"""Writing rows for the catalog: only the fields that differ, counting every change."""
+"""Writing rows for the catalog: only the fields that differ, recording every change."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from typing import Any
 from django.db import models
 
 from .results import Counts
+
+Label = Callable[[Any], str]
 
 
 def differs(obj: models.Model, name: str, value: Any) -> bool:
@@ -19,16 +21,19 @@ def differs(obj: models.Model, name: str, value: Any) -> bool:
     return getattr(obj, name) != value
 
 
-def update(obj: models.Model, values: dict[str, Any]) -> bool:
-    changed = [name for name, value in values.items() if differs(obj, name, value)]
+def update(obj: models.Model, values: dict[str, Any]) -> tuple[tuple[str, Any, Any], ...]:
+    """Write the fields of `values` that differ; returns each as (name, old, new)."""
+    names = [name for name, value in values.items() if differs(obj, name, value)]
+    # Reading an old related row costs a query, but only for a relation that changed.
+    changed = tuple((name, getattr(obj, name), values[name]) for name in names)
     if not changed:
-        return False
-    for name in changed:
+        return ()
+    for name in names:
         setattr(obj, name, values[name])
     if any(f.name == "updated_at" for f in obj._meta.concrete_fields):
-        changed.append("updated_at")
-    obj.save(update_fields=changed)
-    return True
+        names.append("updated_at")
+    obj.save(update_fields=names)
+    return changed
 
 
 def upsert(
@@ -37,31 +42,32 @@ def upsert(
     key: Any,
     values: dict[str, Any],
     counts: Counts,
+    label: str,
 ) -> Any:
     obj = existing.get(key)
     if obj is None:
         obj = model(**values)
         obj.save()
         existing[key] = obj
-        counts.created += 1
+        counts.record("created", label)
         return obj
     was_retired = getattr(obj, "is_retired", False)
-    if update(obj, values):
-        if was_retired:
-            counts.restored += 1
-        else:
-            counts.updated += 1
+    changed = update(obj, values)
+    if not changed:
+        counts.unchanged += 1
+    else:
+        counts.record("restored" if was_retired else "updated", label, changed)
     return obj
 
 
-def retire(model: type[models.Model], objs: Iterable[Any], counts: Counts) -> None:
+def retire(model: type[models.Model], objs: Iterable[Any], counts: Counts, label: Label) -> None:
     objs = [obj for obj in objs if not obj.is_retired]
     if not objs:
         return
     model._default_manager.filter(pk__in=[obj.pk for obj in objs]).update(is_retired=True)
     for obj in objs:
         obj.is_retired = True
-    counts.retired += len(objs)
+        counts.record("retired", label(obj))
 
 
 def make_room_for_names(
@@ -70,7 +76,11 @@ def make_room_for_names(
     wanted: dict[str, str],
     fold: Callable[[str], str],
 ) -> None:
-    """Park the names of renamed rows when one takes a name another still holds (a swap)."""
+    """Park the names of renamed rows when one takes a name another still holds (a swap).
+
+    Only the database holds the parked name: the rows keep their old one, which the update that
+    follows compares with the new name and reports.
+    """
     holders = {fold(obj.name): obj.pk for obj in existing.values()}
     clash = any(
         holders.get(fold(name)) not in (None, getattr(existing.get(slug), "pk", None))
@@ -81,8 +91,7 @@ def make_room_for_names(
     for slug, name in wanted.items():
         obj = existing.get(slug)
         if obj is not None and obj.name != name:
-            obj.name = f"~{obj.pk}~"
-            model._default_manager.filter(pk=obj.pk).update(name=obj.name)
+            model._default_manager.filter(pk=obj.pk).update(name=f"~{obj.pk}~")
 
 
 def sync_rows(
@@ -90,15 +99,23 @@ def sync_rows(
     rows: list[Any],
     desired: list[dict[str, Any]],
     counts: Counts,
+    label: Callable[[int], str],
 ) -> None:
-    """Make an ordered list of keyless rows match `desired`, touching only what differs."""
-    for obj, values in zip(rows, desired, strict=False):
-        if update(obj, values):
-            counts.updated += 1
-    for values in desired[len(rows) :]:
+    """Make an ordered list of keyless rows match `desired`, touching only what differs.
+
+    `label(position)` names the row at a position, from 1.
+    """
+    for position, (obj, values) in enumerate(zip(rows, desired, strict=False), start=1):
+        changed = update(obj, values)
+        if changed:
+            counts.record("updated", label(position), changed)
+        else:
+            counts.unchanged += 1
+    for position, values in enumerate(desired[len(rows) :], start=len(rows) + 1):
         model(**values).save()
-        counts.created += 1
+        counts.record("created", label(position))
     surplus = rows[len(desired) :]
     if surplus:
         model._default_manager.filter(pk__in=[obj.pk for obj in surplus]).delete()
-        counts.deleted += len(surplus)
+        for position in range(len(desired) + 1, len(rows) + 1):
+            counts.record("deleted", label(position))

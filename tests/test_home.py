@@ -1,3 +1,5 @@
+from typing import Any
+
 import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
@@ -97,7 +99,7 @@ def test_it_has_no_featured_section_when_no_role_is_featured(client):
 # The pay range a role card shows (careers.queries.with_summary): the lowest to the highest
 # national base-pay figure the catalog states for the role, with the years of those figures.
 # Each band: (stage: None / "current" / "retired", region?, basis, low, midpoint, high, year).
-PAY_RANGE_CASES = {
+PAY_RANGE_CASES: dict[str, tuple[list[Any], tuple[Any, ...]]] = {
     "no figures": ([], (None, None, None, None)),
     "one band": (
         [(None, False, "base", 100_000, None, 150_000, 2024)],

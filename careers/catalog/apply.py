@@ -248,7 +248,7 @@ def _apply_outlook(role: Role, spec: RoleSpec, sources: dict[str, Source], count
         for position, fact in enumerate(spec.outlook, start=1)
     ]
     rows = list(OutlookFact.objects.filter(role=role).order_by("position", "id"))
-    sync_rows(OutlookFact, rows, desired, counts, lambda n: f"{role.slug} / outlook #{n}")
+    sync_rows(OutlookFact, rows, desired, counts, f"{role.slug} / outlook")
 
 
 def _apply_bands(
@@ -271,13 +271,7 @@ def _apply_bands(
             for position, band in enumerate(bands, start=1)
         ]
         where = f"{role.slug} / {stage.slug if stage else 'all stages'} / salary"
-        sync_rows(
-            SalaryBand,
-            stored[stage.pk if stage else None],
-            desired,
-            counts,
-            lambda n, where=where: f"{where} #{n}",
-        )
+        sync_rows(SalaryBand, stored[stage.pk if stage else None], desired, counts, where)
 
 
 def _band_values(

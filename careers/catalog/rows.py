@@ -99,23 +99,23 @@ def sync_rows(
     rows: list[Any],
     desired: list[dict[str, Any]],
     counts: Counts,
-    label: Callable[[int], str],
+    label: str,
 ) -> None:
     """Make an ordered list of keyless rows match `desired`, touching only what differs.
 
-    `label(position)` names the row at a position, from 1.
+    A row is named by `label` and its position, from 1: "<label> #2".
     """
     for position, (obj, values) in enumerate(zip(rows, desired, strict=False), start=1):
         changed = update(obj, values)
         if changed:
-            counts.record("updated", label(position), changed)
+            counts.record("updated", f"{label} #{position}", changed)
         else:
             counts.unchanged += 1
     for position, values in enumerate(desired[len(rows) :], start=len(rows) + 1):
         model(**values).save()
-        counts.record("created", label(position))
+        counts.record("created", f"{label} #{position}")
     surplus = rows[len(desired) :]
     if surplus:
         model._default_manager.filter(pk__in=[obj.pk for obj in surplus]).delete()
         for position in range(len(desired) + 1, len(rows) + 1):
-            counts.record("deleted", label(position))
+            counts.record("deleted", f"{label} #{position}")

@@ -98,8 +98,11 @@ def test_it_loads_the_small_catalog():
 
 def test_it_marks_the_roles_the_file_features(tmp_path):
     load(SMALL)
-    assert not Role.objects.filter(is_featured=True).exists()
+    assert list(Role.objects.filter(is_featured=True).values_list("slug", flat=True)) == [
+        "ml-engineer"
+    ]
     data = small()
+    del data["roles"][0]["featured"]  # false, as when the key is left out
     data["roles"][1]["featured"] = True
 
     out, _ = load(write(tmp_path, data))
@@ -107,7 +110,7 @@ def test_it_marks_the_roles_the_file_features(tmp_path):
     assert list(Role.objects.filter(is_featured=True).values_list("slug", flat=True)) == [
         "research-scientist"
     ]
-    assert "roles: 1 updated" in out
+    assert "roles: 2 updated" in out
 
 
 def test_it_keeps_the_order_and_kind_of_stage_skills():

@@ -127,7 +127,7 @@ def test_it_reports_each_change_with_its_old_and_new_value(tmp_path):
     data = small()
     ml = data["roles"][0]
     ml["summary"] = "Ships machine learning systems."
-    ml["featured"] = True
+    ml["featured"] = False
     junior = ml["stages"][0]
     junior["salary"][0]["high"] = 135000
     junior["milestones"].pop()  # portfolio-project
@@ -148,7 +148,7 @@ def test_it_reports_each_change_with_its_old_and_new_value(tmp_path):
         "    updated ml-engineer",
         '      summary: "Builds, ships and runs machine learning systems." -> '
         '"Ships machine learning systems."',
-        "      featured: false -> true",
+        "      featured: true -> false",
         "  stages: 6 unchanged",
         "  stage skills: 10 unchanged",
         "  milestones: 1 retired, 3 unchanged",

@@ -92,7 +92,7 @@ def test_make_run_leaves_admin_edits_in_place(admin_client, shipped_catalog):
 
     out = run_make_load("run")
 
-    assert "was not loaded: the database already has 19 roles" in out
+    assert f"already has {Role.objects.count()} roles" in out
     assert snapshot() == before
     assert Role.objects.get(slug="machine-learning-engineer").description == EDITED
     assert Skill.objects.get(slug="python").is_retired
@@ -110,10 +110,10 @@ def test_make_catalog_loads_over_admin_edits_and_says_which(admin_client, shippe
 
     out = run_make_load("catalog")
 
-    assert "  roles: 1 updated, 18 unchanged" in out
+    assert f"  roles: 1 updated, {Role.objects.count() - 1} unchanged" in out
     assert "    updated machine-learning-engineer" in out
     assert '      description: "Edited in admin: what' in out
-    assert "  skills: 1 restored, 103 unchanged" in out
+    assert f"  skills: 1 restored, {Skill.objects.count() - 1} unchanged" in out
     assert "    restored python" in out
     assert Role.objects.get(slug="machine-learning-engineer").description != EDITED
     assert not Skill.objects.get(slug="python").is_retired

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from tests.browser.data import MLE, person_with_progress, shipped_role
 from tests.factories import UserFactory
+from tracker import services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -105,9 +106,14 @@ def test_no_page_scrolls_sideways_for_a_person_with_progress(
 
 
 def test_no_page_scrolls_sideways_for_a_new_person(phone, context, log_in, shipped_catalog):
-    log_in(context, UserFactory.create(username="newcomer"))
+    newcomer = UserFactory.create(username="newcomer")
+    log_in(context, newcomer)
 
     assert overflowing(phone, PUBLIC + SIGNED_IN + note_pages()) == []
+
+    # A target chosen, nothing done yet.
+    services.goal_set(user=newcomer, stage=shipped_role().default_target)
+    assert overflowing(phone, ["/dashboard/", "/plan/", "/settings/"]) == []
 
 
 STACKED = """

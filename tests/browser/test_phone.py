@@ -89,7 +89,7 @@ def test_no_page_scrolls_sideways_signed_out(phone, shipped_catalog):
         phone.get_by_label("Username").fill("locked")
         phone.get_by_label("Password", exact=True).fill("wrong password")
         phone.get_by_role("button", name="Log in").click()
-    assert phone.get_by_role("heading", level=1).count() == 1
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Too many failed log-ins")
     assert phone.evaluate(OVERFLOW)["scrollWidth"] <= PHONE["width"]
 
 

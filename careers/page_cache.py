@@ -3,7 +3,8 @@
 A kept page is the same for everyone its key stands for (the views choose keys: the public pages
 by catalog version, a person's pages by their progress version too), but for the CSRF token,
 which differs between browsers: the page is kept with a placeholder where the token goes. A page
-with messages to show is rendered for its request alone, as is anything but a GET.
+with messages to show is rendered for its request alone, as is anything but a GET. Every key
+holds the current year, as the dates a page shows do.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ def serve(request: HttpRequest, key: str | None, render: Render, timeout: int) -
     # len() reads the messages without marking them shown: the page that shows them is rendered.
     if key is None or request.method != "GET" or len(get_messages(request)):
         return render({})[0]
+    # Dates show the year when it is not the current one (careers.templatetags.dates): a copy
+    # kept in one year is never served in the next.
+    key = f"{key}:year:{timezone.localdate().year}"
     kept = cache.get(key)
     if kept is None or (kept["until"] is not None and timezone.now() >= kept["until"]):
         response, until = render({"csrf_token": CSRF_PLACEHOLDER})

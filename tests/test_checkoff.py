@@ -154,6 +154,8 @@ def test_with_htmx_it_swaps_the_item_and_the_figures_it_changes(owner_client, ow
     assert 'id="target-progress"' in html
     assert 'aria-live="polite"' in html
     assert '<strong class="big-percent">16%</strong>' in html
+    # Where the person stands is in words too, and moves with the figures.
+    assert "33% of Junior engineer, 2 items to go." in html
     assert SkillProgress.objects.get(user=owner, skill=python).status == SkillStatus.DONE
 
 

@@ -82,16 +82,31 @@ def test_it_shows_each_stage_and_the_current_one(owner_client, owner, setup):
 
     html = owner_client.get(URL).content.decode()
 
-    assert "You have reached <strong>Junior engineer</strong>." in html
-    assert "Next: <strong>Engineer</strong> (0 of 2 done)." in html
+    assert "You have reached Junior engineer. Next: Engineer, 2 items to go." in html
     for stage in (setup.entry, setup.mid, setup.senior):
         assert f'id="stage-{stage.pk}-stats"' in html
 
 
-def test_before_any_stage_it_says_so(owner_client, setup):
+def test_before_any_item_it_says_where_to_start(owner_client, setup):
     html = owner_client.get(URL).content.decode()
 
-    assert "You have not reached a stage yet." in html
+    assert "Start with Junior engineer: 3 items to go." in html
+
+
+def test_before_the_first_stage_is_reached_it_reads_as_progress(owner_client, owner, setup):
+    services.skill_set_status(user=owner, skill_id=setup.skills["python"].pk, status="done")
+
+    html = owner_client.get(URL).content.decode()
+
+    assert "33% of Junior engineer, 2 items to go." in html
+    assert "not reached" not in html
+
+
+def test_empty_states_say_what_to_do_next(owner_client, setup):
+    html = owner_client.get(URL).content.decode()
+
+    plan = reverse("tracker:plan")
+    assert f'Complete one in <a href="{plan}">your plan</a> and your pace' in html
 
 
 def test_the_expected_pay_is_the_regional_band_with_its_source(owner_client, owner, setup):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.admin.sites import site
@@ -239,3 +239,24 @@ def test_messages_added_elsewhere_stop_the_copy(rf, owner, setup):
 
     # Rendered for each request, with its own token rather than the kept copy's placeholder.
     assert rendered == [{}, {}]
+
+
+def test_a_copy_kept_last_year_is_not_served_after_new_year(
+    owner_client, owner, setup, monkeypatch
+):
+    services.skill_set_status(user=owner, skill_id=setup.skills["python"].pk, status="done")
+    done_on = timezone.localdate()
+    this_year = f"done {done_on.day} {done_on:%b}<"
+    assert this_year in owner_client.get(PLAN).content.decode()
+
+    real_localdate = timezone.localdate
+    new_year = date(done_on.year + 1, 1, 1)
+    monkeypatch.setattr(
+        timezone,
+        "localdate",
+        lambda value=None, tz=None: real_localdate(value, tz) if value else new_year,
+    )
+    html = owner_client.get(PLAN).content.decode()
+
+    assert this_year not in html
+    assert f"done {done_on.day} {done_on:%b} {done_on.year}<" in html

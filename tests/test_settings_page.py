@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.factories import RegionFactory
+from tests.factories import RegionFactory, SalaryBandFactory
 from tests.tracker_helpers import grow_tenfold, make_role, target
 from tracker.models import Goal, Profile
 
@@ -43,6 +43,43 @@ def test_it_offers_every_region_and_national_first(owner_client):
     assert '<option value="" selected>United States (national)</option>' in html
     assert html.index("Austin, TX") < html.index("Seattle, WA")
     assert '<label for="id_display_name">Display name</label>' in html
+
+
+def test_the_regions_say_which_have_figures_for_the_target_role(owner_client, setup):
+    boston = RegionFactory.create(name="Boston, MA")
+    seattle = RegionFactory.create(name="Seattle, WA")
+    austin = RegionFactory.create(name="Austin, TX")
+    SalaryBandFactory.create(role=setup.role, stage=setup.mid, region=seattle, low=1, high=2)
+    # Figures for another role in Austin do not count for this one.
+    SalaryBandFactory.create(region=austin, low=1, high=2)
+
+    html = owner_client.get(URL).content.decode()
+
+    assert f'<option value="{seattle.pk}">Seattle, WA</option>' in html
+    assert f'<option value="{boston.pk}">Boston, MA: no figures for this role yet</option>' in html
+    assert f'<option value="{austin.pk}">Austin, TX: no figures for this role yet</option>' in html
+    # National first, then the regions with figures, then the others by name.
+    assert html.index("United States (national)") < html.index("Seattle, WA")
+    assert html.index("Seattle, WA") < html.index("Austin, TX") < html.index("Boston, MA")
+    assert f"Regions with figures for {setup.role.name} come first" in html
+
+
+def test_without_a_target_the_regions_are_plain_names(owner_client):
+    RegionFactory.create(name="Boston, MA")
+
+    html = owner_client.get(URL).content.decode()
+
+    assert ">Boston, MA</option>" in html
+    assert "no figures" not in html
+
+
+def test_a_refused_post_keeps_the_regions_words(owner_client, setup):
+    RegionFactory.create(name="Boston, MA")
+
+    response = owner_client.post(PROFILE_URL, {"display_name": "x" * 500, "region": ""})
+
+    assert response.status_code == 400
+    assert "Boston, MA: no figures for this role yet" in response.content.decode()
 
 
 def test_it_saves_region_and_display_name(owner_client, owner):
@@ -141,9 +178,10 @@ def test_it_runs_five_queries_however_much_data(
     owner_client, owner, setup, django_assert_num_queries
 ):
     RegionFactory.create_batch(3)
-    # 1 the account, 2 the profile with its region (the form's instance), 3 the active goal
-    # (role, target stage), 4 published stages with their roles for the goal select, 5 regions
-    # for the region select.
+    SalaryBandFactory.create(role=setup.role, region=RegionFactory.create(), low=1, high=2)
+    # 1 the account, 2 the active goal (role, target stage), 3 the profile with its region (the
+    # form's instance), 4 published stages with their roles for the goal select, 5 regions for
+    # the region select, each with whether the target role has figures there.
     with django_assert_num_queries(5):
         assert owner_client.get(URL).status_code == 200
 

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 from django.core.validators import URLValidator
+from django.db.models import Exists, OuterRef
 
-from careers.models import Region
+from careers.models import Region, Role, SalaryBand
 
 from .models import EVIDENCE_MAX_LENGTH, NOTE_MAX_LENGTH, Profile, SkillStatus
 
@@ -69,8 +70,17 @@ class NoteForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+class RegionChoiceField(forms.ModelChoiceField):
+    """Regions by name; a region annotated as without figures for the person's role says so."""
+
+    def label_from_instance(self, obj: Region) -> str:
+        if getattr(obj, "has_figures", True):
+            return obj.name
+        return f"{obj.name}: no figures for this role yet"
+
+
 class ProfileForm(forms.ModelForm):
-    region = forms.ModelChoiceField(
+    region = RegionChoiceField(
         queryset=Region.objects.order_by("name"),
         required=False,
         empty_label="United States (national)",
@@ -82,3 +92,20 @@ class ProfileForm(forms.ModelForm):
         fields = ("display_name", "region")
         labels = {"display_name": "Display name"}
         help_texts = {"display_name": "How Pathwise greets you. Leave empty to use your username."}
+
+    def __init__(self, *args: Any, role: Role | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if role is None:
+            return
+        # Whether the target role has any salary figure in each region, read with the regions
+        # themselves (one query): those with figures first, so nobody picks a region and gets
+        # national figures without knowing.
+        figures = SalaryBand.objects.filter(role=role, region=OuterRef("pk"))
+        field = cast(RegionChoiceField, self.fields["region"])
+        field.queryset = Region.objects.annotate(has_figures=Exists(figures)).order_by(
+            "-has_figures", "name"
+        )
+        field.help_text = (
+            f"Salary figures for this metro area where the guides give them. Regions with "
+            f"figures for {role.name} come first; elsewhere the national figures are shown."
+        )

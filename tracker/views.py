@@ -135,27 +135,33 @@ def _dashboard_context(
     return context, until
 
 
-def _settings_page(request: PersonRequest, form: ProfileForm, status: int = 200) -> HttpResponse:
-    context = {
-        "form": form,
-        "goal": selectors.active_goal(request.user),
-        "choices": selectors.target_choices(),
-    }
+def _profile_form(request: PersonRequest, goal: Goal | None, data: Any = None) -> ProfileForm:
+    # The region choices say which have figures for the person's target role.
+    role = goal.role if goal is not None else None
+    return ProfileForm(data, instance=selectors.profile(request.user), role=role)
+
+
+def _settings_page(
+    request: PersonRequest, goal: Goal | None, form: ProfileForm, status: int = 200
+) -> HttpResponse:
+    context = {"form": form, "goal": goal, "choices": selectors.target_choices()}
     return render(request, "tracker/settings.html", context, status=status)
 
 
 @login_required
 @require_safe
 def settings_page(request: PersonRequest) -> HttpResponse:
-    return _settings_page(request, ProfileForm(instance=selectors.profile(request.user)))
+    goal = selectors.active_goal(request.user)
+    return _settings_page(request, goal, _profile_form(request, goal))
 
 
 @login_required
 @require_POST
 def profile_update(request: PersonRequest) -> HttpResponse:
-    form = ProfileForm(request.POST, instance=selectors.profile(request.user))
+    goal = selectors.active_goal(request.user)
+    form = _profile_form(request, goal, request.POST)
     if not form.is_valid():
-        return _settings_page(request, form, status=400)
+        return _settings_page(request, goal, form, status=400)
     with transaction.atomic():
         form.save()
         services.mark_changed(request.user)

@@ -4,7 +4,9 @@ from django import template
 
 from careers.models import PayBasis, SalaryBand
 from careers.salaries import Band, band_figure
+from tracker import wording
 from tracker.models import EventKind, ProgressEvent, SkillStatus
+from tracker.progress import Progress
 
 register = template.Library()
 
@@ -50,3 +52,9 @@ def figure(band: SalaryBand | Band | None) -> str:
 def pay_basis(value: str) -> str:
     """ "Base pay" or "Total compensation" for a band's pay_basis value."""
     return PayBasis(value).label if value in PayBasis.values else value
+
+
+@register.filter
+def standing(result: Progress) -> str:
+    """Where the person stands, in words (tracker.wording.standing)."""
+    return wording.standing(result)

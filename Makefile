@@ -41,6 +41,7 @@ test: install-dev
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
 check: lint
+	scripts/ensure-test-tools
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) -m pytest -n 2 -q -m "not browser" $(PYTEST_ARGS)
 

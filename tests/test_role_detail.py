@@ -443,3 +443,16 @@ def test_it_shows_the_shipped_catalog_in_a_fixed_number_of_queries(
 ):
     with django_assert_num_queries(ROLE_PAGE_QUERIES):
         client.get("/roles/machine-learning-engineer/")
+
+
+def test_it_reads_summary_stages_salary_outlook_sources_in_that_order(client):
+    role = build_role(stages=2, description="All about it.")
+
+    html = client.get(role.get_absolute_url()).content.decode()
+
+    order = ["about", "stages", "pay", "outlook", "sources"]
+    places = [html.index(f'<section id="{name}"') for name in order]
+    assert places == sorted(places)
+    nav = re.search(r'<nav class="on-this-page".*?</nav>', html, re.S)
+    assert nav
+    assert re.findall(r'href="#(\w+)"', nav.group(0)) == order

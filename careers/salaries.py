@@ -293,7 +293,7 @@ def salary_view(
             for band in own
         ]
 
-    groups = [(stage.pk, stage.title) for stage in stages]
+    groups: list[tuple[int | None, str]] = [(stage.pk, stage.title) for stage in stages]
     role_wide = rows_of(None, ALL_STAGES_LABEL)
     if role_wide:
         groups.append((None, ALL_STAGES_LABEL))

@@ -1,30 +1,30 @@
-"""Geometry of the salary ladder chart in plain Python; careers/_salary_chart.html draws it.
+"""Geometry of the salary chart in plain Python; careers/_salary_chart.html draws it.
 
-The chart is one money axis and one row per salary band: a bar from low to high, a marker at the
-midpoint, a dot for a band that gives a single figure, and a thin whisker out to the 10th and 90th
-percentiles. Everything is in SVG user units inside a fixed-width viewBox so the browser scales it
-to the column, from a phone to a desktop. No queries and no Django here: it is tested on its own.
+The chart is one money axis and one row per stage, each row its own small SVG: a bar from low to
+high, a marker at the midpoint, a dot for a band that gives a single figure, and a thin whisker
+out to the 10th and 90th percentiles. Rows are separate so that each can carry its own
+"and N more figures" (a <details>, which SVG cannot hold).
+
+Positions are percentages of the row's width and the SVGs have no viewBox: nothing is scaled, so
+the axis labels are drawn at their CSS size (at least 12px) on a phone as on a desktop, and every
+row lines up with the axis whatever the width. No queries and no Django here: it is tested on its
+own.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 
-# Narrow on purpose: the viewBox scales with the page, and at phone width a wider box would shrink
-# the text below reading size. CSS caps the rendered width on large screens.
-WIDTH = 380
-PLOT_LEFT = 20
-PLOT_RIGHT = WIDTH - 20
-# CSS draws chart text at 12px, and at 13px on phones; the layout leaves room for the larger.
-FONT_SIZE = 13
-# Rough average advance of the chart's sans-serif text per character, in user units. Used only to
-# decide whether a row's label and figure fit on one line; erring wide just stacks them.
-CHAR_WIDTH = FONT_SIZE * 0.6
+# Marks are kept off the very edges, so that a dot or a whisker's cap at an end is not clipped.
+PLOT_LEFT = 2.0
+PLOT_RIGHT = 98.0
+ROW_HEIGHT = 20
+BAR_TOP = 4
 BAR_HEIGHT = 12
-ROW_GAP = 9
-GROUP_GAP = 10
+CENTER_Y = BAR_TOP + BAR_HEIGHT / 2
+AXIS_HEIGHT = 22
+TICK_LABEL_Y = 17
 MAX_TICK_INTERVALS = 6
 
 
@@ -46,17 +46,9 @@ def format_usd_short(amount: int | float) -> str:
 
 @dataclass(frozen=True)
 class LadderBar:
-    """One band to draw.
+    """One band's figures to draw; `tone` (national/region) and `basis` (base/total) pick CSS
+    classes, so that colours come from the stylesheet and follow dark mode."""
 
-    Consecutive bars of one `group` sit under one heading, `group_label` (a stage title);
-    `label` says what sets this bar apart within its group (a region, "total comp", a note) and
-    may be empty. `tone` and `basis` pick CSS classes: national/region, base/total.
-    """
-
-    label: str
-    figure: str
-    group: str
-    group_label: str = ""
     low: int | None = None
     high: int | None = None
     midpoint: int | None = None
@@ -80,71 +72,37 @@ class LadderBar:
 class Tick:
     x: float
     label: str
+    # "start" at the left end, "end" at the right, so that no label sticks out of the chart.
+    anchor: str = "middle"
 
 
 @dataclass(frozen=True)
-class Heading:
-    text: str
-    y: float
+class Axis:
+    """The money axis every row of one chart shares."""
+
+    start: int
+    end: int
+    ticks: list[Tick]
+
+    def x(self, value: float) -> float:
+        """A figure's position, in percent of the row's width."""
+        return round(PLOT_LEFT + (value - self.start) / (self.end - self.start) * _SPAN, 2)
+
+
+_SPAN = PLOT_RIGHT - PLOT_LEFT
 
 
 @dataclass(frozen=True)
-class DrawnRow:
-    label: str
-    figure: str
+class Marks:
+    """What one row draws, in percent of its width; None where the band has nothing to draw."""
+
     css_class: str
-    # "chart-group" when the row's label line is its group's heading, else "chart-label".
-    label_class: str
-    label_y: float
-    figure_x: float
-    figure_y: float
-    bar_y: float
-    bar_center_y: float
-    # A range bar, when the band gives at least two different figures.
     bar_x: float | None = None
     bar_width: float | None = None
-    # The median or average, when the band gives one beside a range.
     mid_x: float | None = None
-    # A band with one figure only is a dot.
     dot_x: float | None = None
     whisker_x1: float | None = None
     whisker_x2: float | None = None
-
-    # Derived positions, so the template needs no arithmetic.
-    @property
-    def bar_height(self) -> int:
-        return BAR_HEIGHT
-
-    @property
-    def mark_top(self) -> float:
-        return self.bar_y - 4
-
-    @property
-    def mark_bottom(self) -> float:
-        return self.bar_y + BAR_HEIGHT + 4
-
-    @property
-    def cap_top(self) -> float:
-        return self.bar_center_y - 5
-
-    @property
-    def cap_bottom(self) -> float:
-        return self.bar_center_y + 5
-
-
-@dataclass(frozen=True)
-class LadderChart:
-    width: int
-    height: float
-    plot_left: float
-    plot_right: float
-    axis_y: float
-    tick_label_y: float
-    ticks: list[Tick]
-    headings: list[Heading]
-    rows: list[DrawnRow]
-    separators: list[float]
-    domain: tuple[int, int]
 
 
 def nice_domain(lowest: float, highest: float) -> tuple[int, int, int]:
@@ -172,115 +130,49 @@ def nice_domain(lowest: float, highest: float) -> tuple[int, int, int]:
     raise AssertionError("unreachable: a step of ten magnitudes always fits")
 
 
-def _text_width(text: str) -> float:
-    return len(text) * CHAR_WIDTH
-
-
-def _truncate(text: str, room: float) -> str:
-    fits = int(room // CHAR_WIDTH)
-    return text if len(text) <= fits else text[: max(fits - 1, 1)].rstrip() + "\u2026"
-
-
-def ladder_chart(bars: Sequence[LadderBar]) -> LadderChart | None:
-    """Lays out the bars top to bottom in the given order; None when there is nothing to draw.
-
-    A group whose first bar has no label of its own starts on one line: the heading, that bar's
-    figure, then its bar. Otherwise the heading gets a line to itself and each bar a labelled line.
-    A label and figure too wide to share a line are stacked.
-    """
-    bars = [bar for bar in bars if bar.all_figures]
+def ladder_axis(bars: list[LadderBar]) -> Axis | None:
+    """The axis that holds every figure of the bars; None when there is nothing to draw."""
     figures = [f for bar in bars for f in bar.all_figures]
     if not figures:
         return None
     start, end, step = nice_domain(min(figures), max(figures))
-    span = PLOT_RIGHT - PLOT_LEFT
+    axis = Axis(start=start, end=end, ticks=[])
+    values = list(range(start, end + 1, step))
+    for index, value in enumerate(values):
+        anchor = "start" if index == 0 else "end" if index == len(values) - 1 else "middle"
+        axis.ticks.append(Tick(x=axis.x(value), label=format_usd_short(value), anchor=anchor))
+    return axis
 
-    def x(value: float) -> float:
-        return round(PLOT_LEFT + (value - start) / (end - start) * span, 1)
 
-    headings: list[Heading] = []
-    rows: list[DrawnRow] = []
-    separators: list[float] = []
-    y = 4.0
-    previous_group: str | None = None
-    for bar in bars:
-        label, label_class = bar.label, "chart-label"
-        if bar.group != previous_group:
-            if previous_group is not None:
-                separators.append(y + GROUP_GAP / 2 - ROW_GAP / 2)
-                y += GROUP_GAP
-            if bar.label or not bar.group_label:
-                if bar.group_label:
-                    headings.append(Heading(_truncate(bar.group_label, span), y + FONT_SIZE))
-                    y += FONT_SIZE + 6
-            else:
-                label, label_class = bar.group_label, "chart-group"
-        previous_group = bar.group
+def ladder_marks(bar: LadderBar, axis: Axis) -> Marks:
+    """A range is a bar (with its midpoint marked), a single figure a dot, and the 10th and
+    90th percentiles a whisker around them."""
+    main = bar.main_figures
+    bar_x = bar_width = mid_x = dot_x = None
+    if len(set(main)) >= 2:
+        bar_x = axis.x(min(main))
+        bar_width = round(axis.x(max(main)) - bar_x, 2)
+        if bar.midpoint is not None:
+            mid_x = axis.x(bar.midpoint)
+    elif main:
+        dot_x = axis.x(main[0])
 
-        label = _truncate(label, span)
-        one_line = (
-            not label or _text_width(label) + CHAR_WIDTH * 2 + _text_width(bar.figure) <= span
-        )
-        label_y = y + FONT_SIZE
-        figure_y = label_y if one_line else label_y + FONT_SIZE + 4
-        bar_y = figure_y + 6
-        center = bar_y + BAR_HEIGHT / 2
+    whisker_x1 = whisker_x2 = None
+    tails = [f for f in (bar.p10, bar.p90) if f is not None]
+    if tails:
+        whisker_x1 = axis.x(min([*tails, *main]))
+        whisker_x2 = axis.x(max([*tails, *main]))
+        if whisker_x1 == whisker_x2:
+            whisker_x1 = whisker_x2 = None
+            if dot_x is None and bar_x is None:
+                dot_x = axis.x(tails[0])
 
-        main = bar.main_figures
-        bar_x = bar_width = mid_x = dot_x = None
-        if len(set(main)) >= 2:
-            bar_x = x(min(main))
-            bar_width = round(x(max(main)) - bar_x, 1)
-            if bar.midpoint is not None:
-                mid_x = x(bar.midpoint)
-        elif main:
-            dot_x = x(main[0])
-
-        whisker_x1 = whisker_x2 = None
-        if bar.p10 is not None or bar.p90 is not None:
-            tails = [f for f in (bar.p10, bar.p90) if f is not None]
-            whisker_x1 = x(min([*tails, *main]))
-            whisker_x2 = x(max([*tails, *main]))
-            if whisker_x1 == whisker_x2:
-                whisker_x1 = whisker_x2 = None
-                if dot_x is None and bar_x is None:
-                    dot_x = x(tails[0])
-
-        rows.append(
-            DrawnRow(
-                label=label,
-                figure=bar.figure,
-                css_class=f"chart-band chart-band--{bar.tone} chart-band--{bar.basis}",
-                label_class=label_class,
-                label_y=label_y,
-                figure_x=PLOT_RIGHT,
-                figure_y=figure_y,
-                bar_y=bar_y,
-                bar_center_y=center,
-                bar_x=bar_x,
-                bar_width=bar_width,
-                mid_x=mid_x,
-                dot_x=dot_x,
-                whisker_x1=whisker_x1,
-                whisker_x2=whisker_x2,
-            )
-        )
-        y = bar_y + BAR_HEIGHT + ROW_GAP
-
-    axis_y = y
-    ticks = [
-        Tick(x=x(value), label=format_usd_short(value)) for value in range(start, end + 1, step)
-    ]
-    return LadderChart(
-        width=WIDTH,
-        height=axis_y + FONT_SIZE + 10,
-        plot_left=PLOT_LEFT,
-        plot_right=PLOT_RIGHT,
-        axis_y=axis_y,
-        tick_label_y=axis_y + FONT_SIZE + 4,
-        ticks=ticks,
-        headings=headings,
-        rows=rows,
-        separators=separators,
-        domain=(start, end),
+    return Marks(
+        css_class=f"chart-band chart-band--{bar.tone} chart-band--{bar.basis}",
+        bar_x=bar_x,
+        bar_width=bar_width,
+        mid_x=mid_x,
+        dot_x=dot_x,
+        whisker_x1=whisker_x1,
+        whisker_x2=whisker_x2,
     )

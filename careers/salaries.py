@@ -1,14 +1,17 @@
-"""What the role page shows about pay, assembled from a role's prefetched bands without queries.
+"""Which salary figure sums up a stage (`headline_band`, the one rule the role page and the
+dashboard share), and what the role page shows about pay, assembled from a role's prefetched
+bands without queries.
 
-The same rows feed the chart and the table, so that the two can never disagree.
+The same rows feed the chart, its "more figures" and the table, so that they can never disagree.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 
-from .charts import LadderBar, LadderChart, format_usd, ladder_chart
+from .charts import Axis, LadderBar, Marks, format_usd, ladder_axis, ladder_marks
 from .models import (
     NATIONAL_LABEL,
     MidpointKind,
@@ -65,47 +68,63 @@ class Band:
         )
 
 
+class Ranked(Protocol):
+    """What headline_band reads of a band: a SalaryBand or its plain Band."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def stage_id(self) -> int | None: ...
+    @property
+    def region_id(self) -> int | None: ...
+    @property
+    def pay_basis(self) -> str: ...
+    @property
+    def position(self) -> int: ...
+
+
+B = TypeVar("B", bound=Ranked)
+
+
+def headline_band(bands: Iterable[B], *, stage_id: int | None, region_id: int | None) -> B | None:
+    """The one band that sums up a stage's pay (stage_id None: the role's, "all stages"), for a
+    person in the region region_id (None: national figures only); None when there is none.
+
+    The candidates are the stage's own bands and the role-wide ones (a role-wide band stands
+    for every stage), national or of that region; other regions' bands never count. The first
+    of them in this order wins:
+
+    1. the most specific source: a band of this stage before a role-wide band, which describes
+       all stages together and so says less about any one of them (a role-wide band heads a
+       stage only when the stage has no figure of its own);
+    2. the person's region before national: a region's figure is used whenever the region has
+       one for the stage, national figures only when it has none;
+    3. base pay before total compensation (which adds bonuses and stock, and is not what an
+       offer's salary line says);
+    4. the catalog's order (the band's position, then its id): the order the editor gave them.
+
+    A band is chosen whole: figures are never averaged or merged into one that no source states.
+    """
+    candidates = [
+        band
+        for band in bands
+        if band.stage_id in (stage_id, None) and band.region_id in (region_id, None)
+    ]
+    return min(
+        candidates,
+        key=lambda band: (
+            band.stage_id != stage_id,
+            band.region_id != region_id,
+            band.pay_basis != PayBasis.BASE,
+            band.position,
+            band.id,
+        ),
+        default=None,
+    )
+
+
 # Longer notes stay in the table; the chart only has room for a short qualifier.
-CHART_NOTE_MAX = 40
-
-
-@dataclass(frozen=True)
-class BandRow:
-    band: SalaryBand
-    stage_label: str
-    region_label: str
-    group: str
-
-    @property
-    def is_total(self) -> bool:
-        return self.band.pay_basis == PayBasis.TOTAL
-
-    @property
-    def figure(self) -> str:
-        return band_figure(self.band)
-
-    def chart_bar(self) -> LadderBar:
-        band = self.band
-        qualifiers = []
-        if band.region_id:
-            qualifiers.append(self.region_label)
-        if self.is_total:
-            qualifiers.append("total comp")
-        if band.note:
-            qualifiers.append(short_note(band.note))
-        return LadderBar(
-            label=" \u00b7 ".join(qualifiers),
-            figure=self.figure,
-            group=self.group,
-            group_label=self.stage_label,
-            low=band.low,
-            high=band.high,
-            midpoint=band.midpoint,
-            p10=band.p10,
-            p90=band.p90,
-            tone="region" if band.region_id else "national",
-            basis=band.pay_basis,
-        )
+NOTE_MAX = 60
 
 
 def short_note(note: str) -> str:
@@ -116,8 +135,8 @@ def short_note(note: str) -> str:
         if 0 < at < cut:
             cut = at
     short = note[:cut].rstrip(".")
-    if len(short) > CHART_NOTE_MAX:
-        short = short[: CHART_NOTE_MAX - 1].rstrip(" ,") + "\u2026"
+    if len(short) > NOTE_MAX:
+        short = short[: NOTE_MAX - 1].rstrip(" ,") + "\u2026"
     return short
 
 
@@ -166,12 +185,64 @@ def cited_sources(
 
 
 @dataclass(frozen=True)
+class BandRow:
+    """One band as the page shows it, in the chart, its "more figures" and the table."""
+
+    band: SalaryBand
+    stage_label: str
+    region_label: str
+
+    @property
+    def is_total(self) -> bool:
+        return self.band.pay_basis == PayBasis.TOTAL
+
+    @property
+    def figure(self) -> str:
+        return band_figure(self.band)
+
+    @property
+    def basis_label(self) -> str:
+        return "total compensation" if self.is_total else "base pay"
+
+    @property
+    def note(self) -> str:
+        return short_note(self.band.note)
+
+    @property
+    def bar(self) -> LadderBar:
+        band = self.band
+        return LadderBar(
+            low=band.low,
+            high=band.high,
+            midpoint=band.midpoint,
+            p10=band.p10,
+            p90=band.p90,
+            tone="region" if band.region_id else "national",
+            basis=band.pay_basis,
+        )
+
+
+@dataclass(frozen=True)
+class GlanceRow:
+    """One row of the chart: a stage (or "All stages"), its headline band and the rest."""
+
+    label: str
+    headline: BandRow | None
+    more: list[BandRow]
+    marks: Marks | None
+    # The headline is a role-wide band standing in for a stage with none of its own in front.
+    role_wide: bool = False
+
+
+@dataclass(frozen=True)
 class SalaryView:
     has_bands: bool
     regions: list[Region]
     region: Region | None
+    # Every figure shown (national, and the region's), for the table.
     rows: list[BandRow]
-    chart: LadderChart | None
+    glance: list[GlanceRow]
+    axis: Axis | None
     years: list[int]
 
     @property
@@ -180,24 +251,15 @@ class SalaryView:
 
     @property
     def has_total(self) -> bool:
-        return any(row.is_total for row in self.rows)
+        return any(row.headline is not None and row.headline.is_total for row in self.glance)
+
+    @property
+    def has_region(self) -> bool:
+        return any(row.headline is not None and row.headline.band.region_id for row in self.glance)
 
     @property
     def years_label(self) -> str:
         return " and ".join(str(year) for year in self.years)
-
-    @property
-    def chart_description(self) -> str:
-        figures = [f for row in self.rows for f in row.chart_bar().all_figures]
-        if not figures:
-            return ""
-        where = f"national and {self.region.name}" if self.region else "national"
-        return (
-            f"Yearly pay, {where}, for each stage of the role and for all stages together: "
-            f"{len(self.rows)} figures from {format_usd(min(figures))} to "
-            f"{format_usd(max(figures))}. The table after the chart lists every figure "
-            "with its source."
-        )
 
 
 def _band_order(band: SalaryBand) -> tuple[bool, bool, int, int]:
@@ -210,36 +272,63 @@ def salary_view(
 ) -> SalaryView:
     """Bands of the given stages (in that order) and role-wide ones; national plus one region.
 
-    A region the role has no figures for shows national figures alone.
+    The chart has a row per stage with its headline_band, and one for all stages when the role
+    has role-wide bands; a region the role has no figures for shows national figures alone.
     """
     regions = sorted(
         {band.region for band in bands if band.region is not None}, key=lambda r: r.name
     )
     region = next((r for r in regions if r.slug == region_slug), None)
-    shown = [
-        band
-        for band in bands
-        if band.region_id is None or (region is not None and band.region_id == region.pk)
-    ]
+    region_id = region.pk if region is not None else None
+    shown = [band for band in bands if band.region_id in (None, region_id)]
 
-    rows: list[BandRow] = []
-    groups: list[tuple[str, str, list[SalaryBand]]] = [
-        (f"stage-{stage.pk}", stage.title, [b for b in shown if b.stage_id == stage.pk])
-        for stage in stages
-    ]
-    groups.append(("all", ALL_STAGES_LABEL, [b for b in shown if b.stage_id is None]))
-    for group, label, group_bands in groups:
-        for band in sorted(group_bands, key=_band_order):
-            region_label = band.region.name if band.region is not None else NATIONAL_LABEL
-            rows.append(
-                BandRow(band=band, stage_label=label, region_label=region_label, group=group)
+    def rows_of(stage_id: int | None, label: str) -> list[BandRow]:
+        own = sorted((b for b in shown if b.stage_id == stage_id), key=_band_order)
+        return [
+            BandRow(
+                band=band,
+                stage_label=label,
+                region_label=band.region.name if band.region is not None else NATIONAL_LABEL,
             )
+            for band in own
+        ]
 
+    groups: list[tuple[int | None, str]] = [(stage.pk, stage.title) for stage in stages]
+    role_wide = rows_of(None, ALL_STAGES_LABEL)
+    if role_wide:
+        groups.append((None, ALL_STAGES_LABEL))
+
+    table: list[BandRow] = []
+    drafts: list[tuple[str, BandRow | None, list[BandRow], bool]] = []
+    by_band = {row.band.pk: row for row in role_wide}
+    for stage_id, label in groups:
+        own = rows_of(stage_id, label) if stage_id is not None else role_wide
+        if stage_id is not None:
+            table.extend(own)
+        by_band.update((row.band.pk, row) for row in own)
+        chosen = headline_band(shown, stage_id=stage_id, region_id=region_id)
+        headline = by_band[chosen.pk] if chosen is not None else None
+        more = [row for row in own if row is not headline]
+        drafts.append((label, headline, more, chosen is not None and chosen.stage_id != stage_id))
+    table.extend(role_wide)
+
+    axis = ladder_axis([headline.bar for _, headline, _, _ in drafts if headline is not None])
+    glance = [
+        GlanceRow(
+            label=label,
+            headline=headline,
+            more=more,
+            marks=ladder_marks(headline.bar, axis) if headline and axis else None,
+            role_wide=role_wide_stands_in,
+        )
+        for label, headline, more, role_wide_stands_in in drafts
+    ]
     return SalaryView(
         has_bands=bool(bands),
         regions=regions,
         region=region,
-        rows=rows,
-        chart=ladder_chart([row.chart_bar() for row in rows]),
-        years=sorted({row.band.year for row in rows}),
+        rows=table,
+        glance=glance,
+        axis=axis,
+        years=sorted({row.band.year for row in table}),
     )

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_safe
 from . import cache as catalog_cache
 from . import page_cache, queries
 from .choices import Family, Level, last_senior_stage
-from .models import Stage
+from .models import Region, Stage
 from .salaries import cited_sources, salary_view
 
 PARAM_MAX_LENGTH = 100
@@ -33,16 +33,19 @@ ROLES_PER_PAGE = 50
 
 
 def _public(
-    request: HttpRequest, version: int | None, render: Callable[[dict[str, Any]], HttpResponse]
+    request: HttpRequest,
+    version: int | None,
+    render: Callable[[dict[str, Any]], HttpResponse],
+    variant: str = "",
 ) -> HttpResponse:
     """A public page, `render(extra_context)`, kept whole when its address has no query: it is
     the same for every visitor, and for everyone signed in but for the CSRF token
-    (careers.page_cache). Other addresses are rendered for their request, around the parts kept
-    by catalog version."""
+    (careers.page_cache) and what `variant` names (the person's region on a role page). Other
+    addresses are rendered for their request, around the parts kept by catalog version."""
     key = None
     if version is not None and not request.GET:
         who = "member" if request.user.is_authenticated else "visitor"
-        key = f"public:{who}:{request.path}:catalog:{version}"
+        key = f"public:{who}:{variant}:{request.path}:catalog:{version}"
     response = page_cache.serve(
         request, key, lambda extra: (render(extra), None), settings.CATALOG_CACHE_TIMEOUT
     )
@@ -182,20 +185,41 @@ def _role_page(slug: str, region: str) -> dict[str, Any] | None:
     }
 
 
+def _person_region(request: HttpRequest) -> tuple[str, str]:
+    """The signed-in person's region as (slug, name); ("", "") for a visitor or no region.
+
+    Read through the region's side of the profile's foreign key, so that the catalog needs
+    nothing of the tracker app (one query, for people signed in only).
+    """
+    if not request.user.is_authenticated:
+        return "", ""
+    found = Region.objects.filter(profile__user=request.user).values_list("slug", "name")
+    return found.first() or ("", "")
+
+
 @require_safe
 def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The role; its salary figures for the region asked for in the address, else the signed-in
+    person's own region, else national (careers.salaries.headline_band says which figure heads
+    each stage)."""
     version = catalog_cache.version()
+    person_region, person_region_name = _person_region(request)
 
     def render_role(extra: dict[str, Any]) -> HttpResponse:
-        region = _clean_text(request.GET.get("region", ""))
+        asked = _clean_text(request.GET.get("region", ""))
+        region = asked or person_region
         # Only the regions this role has figures for are kept; any other shows national figures.
-        unknown_region = ""
+        unknown_region = region_without_figures = ""
         if region:
             regions = catalog_cache.cached(
                 f"role-regions:{slug}", version, lambda: queries.role_region_slugs(slug)
             )
             if region not in regions:
-                region, unknown_region = "", region
+                if asked:
+                    unknown_region = asked
+                else:
+                    region_without_figures = person_region_name
+                region = ""
         page = catalog_cache.cached(
             f"role:{slug}:{region}", version, lambda: _role_page(slug, region)
         )
@@ -204,9 +228,12 @@ def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
         context = {
             "page": page,
             "unknown_region": unknown_region,
+            "region_without_figures": region_without_figures,
             # Where "log in" comes back to: this page, whatever else the URL had.
-            "return_to": request.path + (f"?{urlencode({'region': region})}" if region else ""),
+            "return_to": request.path
+            + (f"?{urlencode({'region': asked})}" if asked and not unknown_region else ""),
         }
         return render(request, "careers/role_detail.html", context | extra)
 
-    return _public(request, version, render_role)
+    # A signed-in page shows the person's region: one kept copy per region.
+    return _public(request, version, render_role, variant=person_region)

@@ -52,9 +52,10 @@ def test_a_signed_in_visitor_gets_the_cached_page_with_their_own_token(
     other.force_login(other_user)
     owner_client.get(ROLE_URL)
 
-    # Whoever is signed in, the page is the same but for the CSRF token; the catalog part comes
-    # from the cache, and only the account is read (for the menu and the target form).
-    with django_assert_num_queries(1):
+    # Whoever is signed in in the same region, the page is the same but for the CSRF token; the
+    # catalog part comes from the cache, and only the account (for the menu and the target
+    # form) and the person's region (whose salary figures the page shows) are read.
+    with django_assert_num_queries(2):
         mine = owner_client.get(ROLE_URL).content.decode()
     theirs = other.get(ROLE_URL).content.decode()
 

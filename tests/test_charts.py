@@ -1,4 +1,4 @@
-"""The salary ladder's geometry, without the database or templates."""
+"""The salary chart's geometry, without the database or templates."""
 
 import pytest
 
@@ -6,19 +6,20 @@ from careers.charts import (
     MAX_TICK_INTERVALS,
     PLOT_LEFT,
     PLOT_RIGHT,
+    Axis,
     LadderBar,
-    LadderChart,
     format_usd,
     format_usd_short,
-    ladder_chart,
+    ladder_axis,
+    ladder_marks,
     nice_domain,
 )
 
 
-def draw(bars: list[LadderBar]) -> LadderChart:
-    chart = ladder_chart(bars)
-    assert chart is not None
-    return chart
+def axis_for(*bars: LadderBar) -> Axis:
+    axis = ladder_axis(list(bars))
+    assert axis is not None
+    return axis
 
 
 def test_it_formats_money_with_thousands_separators():
@@ -41,92 +42,69 @@ def test_it_widens_an_axis_around_a_single_figure():
 
 
 def test_it_draws_nothing_without_figures():
-    assert ladder_chart([]) is None
-    assert ladder_chart([LadderBar(label="Entry", figure="", group="a")]) is None
+    assert ladder_axis([]) is None
+    assert ladder_axis([LadderBar()]) is None
+
+
+def test_its_ticks_span_the_plot_and_keep_their_labels_inside_it():
+    axis = axis_for(LadderBar(low=104_500, high=250_000))
+
+    assert [tick.label for tick in axis.ticks] == [
+        "$100k",
+        "$125k",
+        "$150k",
+        "$175k",
+        "$200k",
+        "$225k",
+        "$250k",
+    ]
+    assert (axis.ticks[0].x, axis.ticks[-1].x) == (PLOT_LEFT, PLOT_RIGHT)
+    # The end labels are anchored inwards, so that none sticks out of a narrow screen.
+    assert [tick.anchor for tick in axis.ticks] == ["start", *["middle"] * 5, "end"]
 
 
 def test_it_draws_a_range_as_a_bar_with_its_midpoint_inside():
-    chart = draw(
-        [LadderBar(label="Mid", figure="", group="a", low=120_000, high=180_000, midpoint=150_000)]
-    )
-    row = chart.rows[0]
-    assert row.dot_x is None
-    assert row.bar_x is not None and row.bar_width is not None and row.bar_width > 0
-    assert row.mid_x is not None
-    assert row.bar_x < row.mid_x < row.bar_x + row.bar_width
+    bar = LadderBar(low=120_000, high=180_000, midpoint=150_000)
+    marks = ladder_marks(bar, axis_for(bar))
+
+    assert marks.dot_x is None
+    assert marks.bar_x is not None and marks.bar_width is not None and marks.bar_width > 0
+    assert marks.mid_x is not None
+    assert marks.bar_x < marks.mid_x < marks.bar_x + marks.bar_width
 
 
 def test_it_draws_a_single_figure_as_a_dot():
-    chart = draw(
-        [
-            LadderBar(label="Senior", figure="", group="a", midpoint=172_654),
-            LadderBar(label="Senior", figure="", group="a", high=218_603, basis="total"),
-        ]
-    )
-    assert [row.bar_x for row in chart.rows] == [None, None]
-    assert all(row.dot_x is not None and PLOT_LEFT <= row.dot_x <= PLOT_RIGHT for row in chart.rows)
-    assert "chart-band--total" in chart.rows[1].css_class
+    single, total = LadderBar(midpoint=172_654), LadderBar(high=218_603, basis="total")
+    axis = axis_for(single, total)
+
+    for bar in (single, total):
+        marks = ladder_marks(bar, axis)
+        assert marks.bar_x is None
+        assert marks.dot_x is not None and PLOT_LEFT <= marks.dot_x <= PLOT_RIGHT
+    assert "chart-band--total" in ladder_marks(total, axis).css_class
+    assert "chart-band--national" in ladder_marks(single, axis).css_class
 
 
-def test_it_puts_every_mark_on_one_money_axis():
-    chart = draw(
-        [
-            LadderBar(label="Entry", figure="", group="a", low=100_000, high=150_000),
-            LadderBar(label="All", figure="", group="b", low=120_000, high=200_000, p90=250_000),
-        ]
-    )
-    first, second = chart.rows
-    ticks = {tick.label: tick.x for tick in chart.ticks}
-    assert first.bar_x == ticks["$100k"] == PLOT_LEFT
-    assert second.whisker_x2 == ticks["$250k"] == PLOT_RIGHT
-    assert first.bar_x is not None and first.bar_width is not None
-    assert first.bar_x + first.bar_width == pytest.approx(ticks["$150k"])
+def test_it_puts_every_row_on_one_money_axis():
+    first = LadderBar(low=100_000, high=150_000)
+    second = LadderBar(low=120_000, high=200_000, p90=250_000, tone="region")
+    axis = axis_for(first, second)
+    ticks = {tick.label: tick.x for tick in axis.ticks}
+
+    one, two = ladder_marks(first, axis), ladder_marks(second, axis)
+    assert one.bar_x == ticks["$100k"] == PLOT_LEFT
+    assert two.whisker_x2 == ticks["$250k"] == PLOT_RIGHT
+    assert one.bar_x is not None and one.bar_width is not None
+    assert one.bar_x + one.bar_width == pytest.approx(ticks["$150k"])
+    assert "chart-band--region" in two.css_class
 
 
-def test_it_separates_groups_and_keeps_rows_in_order():
-    chart = draw(
-        [
-            LadderBar(label="Entry", figure="", group="entry", low=1, high=2),
-            LadderBar(label="Entry, Seattle", figure="", group="entry", midpoint=2),
-            LadderBar(label="All stages", figure="", group="all", low=1, high=3),
-        ]
-    )
-    ys = [row.bar_y for row in chart.rows]
-    assert ys == sorted(ys)
-    assert len(chart.separators) == 1
-    assert ys[1] < chart.separators[0] < ys[2]
-    assert chart.height > chart.axis_y > ys[-1]
+def test_it_draws_percentiles_alone_as_a_whisker_or_a_dot():
+    axis = axis_for(LadderBar(low=100_000, high=200_000))
 
+    both = ladder_marks(LadderBar(p10=110_000, p90=190_000), axis)
+    assert (both.whisker_x1, both.whisker_x2) == (axis.x(110_000), axis.x(190_000))
+    assert both.bar_x is None and both.dot_x is None
 
-def test_it_stacks_a_long_label_above_its_figure():
-    short = draw([LadderBar(label="Mid", figure="$1 \u2013 $2", group="a", low=1, high=2)])
-    long = draw(
-        [
-            LadderBar(
-                label="A very long stage title " * 2,
-                figure="$1 \u2013 $2",
-                group="a",
-                low=1,
-                high=2,
-            )
-        ]
-    )
-    assert short.rows[0].figure_y == short.rows[0].label_y
-    assert long.rows[0].figure_y > long.rows[0].label_y
-
-
-def test_it_puts_a_groups_heading_above_its_labelled_rows():
-    chart = draw(
-        [
-            LadderBar(label="", figure="$1", group="s", group_label="Senior", low=1, high=2),
-            LadderBar(label="total comp", figure="$3", group="s", group_label="Senior", high=3),
-            LadderBar(label="Seattle", figure="$2", group="all", group_label="All stages", low=2),
-        ]
-    )
-    senior, total, seattle = chart.rows
-    # A group led by an unlabelled row shares its heading line with that row.
-    assert (senior.label, senior.label_class) == ("Senior", "chart-group")
-    assert (total.label, total.label_class) == ("total comp", "chart-label")
-    # A group led by a labelled row gets a heading line of its own.
-    assert [h.text for h in chart.headings] == ["All stages"]
-    assert chart.headings[0].y < seattle.label_y
+    one = ladder_marks(LadderBar(p90=190_000), axis)
+    assert one.whisker_x1 is None and one.dot_x == axis.x(190_000)

@@ -37,9 +37,27 @@ def section(html: str, element_id: str) -> str:
 
 
 def chart_markup(html: str) -> str:
-    match = re.search(r'<svg class="ladder-chart".*?</svg>', html, re.S)
+    match = re.search(r'<figure class="chart".*?</figure>', html, re.S)
     assert match, "no salary chart"
     return match.group(0)
+
+
+def chart_rows(html: str) -> list[str]:
+    return re.findall(
+        r'<li class="glance-row">.*?</p>.*?(?=<li class="glance-row">|</ol>)',
+        chart_markup(html),
+        re.S,
+    )
+
+
+def headlines(html: str) -> dict[str, str]:
+    """Each chart row's label and its headline figure."""
+    return dict(
+        re.findall(
+            r'<span class="glance-stage">([^<]+)</span> <span class="glance-figure">([^<]+)</span>',
+            chart_markup(html),
+        )
+    )
 
 
 def table_markup(html: str) -> str:
@@ -146,42 +164,54 @@ def test_it_shows_specialized_stages_as_branches_linking_to_their_roles(client):
     assert html.index("Senior") < html.index("Go research")
 
 
-def test_it_draws_the_salary_ladder_as_an_accessible_svg(client):
+def test_it_draws_one_chart_row_per_stage_with_its_headline_figure(client):
     role = build_role(stages=3)
+    stages = list(role.stages.order_by("position"))
 
     html = client.get(role.get_absolute_url()).content.decode()
 
-    svg = chart_markup(html)
-    assert 'role="img"' in svg
-    assert 'aria-labelledby="ladder-title ladder-desc"' in svg
-    assert f'<title id="ladder-title">Salary ladder for {role.name}</title>' in svg
-    assert '<desc id="ladder-desc">' in svg
-    assert 'viewBox="0 0 380 ' in svg
-    assert "style=" not in svg  # the CSP allows no inline styles
-    assert svg.count('class="chart-tick"') >= 2
-    # One row per band: three stages, a role-wide base band, a role-wide total band.
-    assert svg.count('<g class="chart-band ') == 5
+    chart = chart_markup(html)
+    assert "Salary at a glance for " + role.name in chart
+    assert "style=" not in chart  # the CSP allows no inline styles
+    assert chart.count('class="chart-tick"') >= 2
+    # Three stages and the role's figures for all stages, each with one bar.
+    assert list(headlines(html)) == [stage.title for stage in stages] + ["All stages"]
+    assert chart.count('<svg class="glance-bar"') == 4
+    assert "".join(chart_rows(html)).count('class="chart-bar"') == 4
+    assert headlines(html)[stages[0].title] == "$90,000 \u2013 $130,000"
+    # Base pay heads "All stages"; its total compensation is one more figure, with its source.
+    assert headlines(html)["All stages"] == "$100,000 \u2013 $180,000"
+    assert chart.count("<summary>and 1 more figure</summary>") == 1
+    assert "total compensation" in chart_rows(html)[-1]
 
 
-def test_it_lists_the_chart_figures_in_a_table(client):
+def test_it_lists_every_figure_in_a_table_kept_closed(client):
     role = build_role(stages=2)
 
     html = client.get(role.get_absolute_url()).content.decode()
 
-    svg, table = chart_markup(html), table_markup(html)
+    chart, table = chart_markup(html), table_markup(html)
     for band in SalaryBand.objects.filter(role=role):
         for figure in (band.low, band.high):
             if figure is not None:
                 money = f"${figure:,}"
-                assert money in svg, money
+                assert money in chart, money
                 assert money in table, money
     for header in ("Stage", "Region", "Low", "Midpoint", "High", "10th / 90th", "Basis", "Source"):
         assert f">{header}" in table
     assert "$108,000" in table and "median" in table  # the first stage's midpoint and its kind
     assert "$85,000 / $240,000" in table  # p10 / p90 of the role-wide band
+    # Collapsed: a <details> without "open", whose summary counts the figures.
+    assert re.search(
+        r'<details class="pay-all">\s*<summary>Every salary figure, with its source \(4\)</summary>'
+        r'\s*<div class="table-wrap"',
+        html,
+    )
+    # Each cell says what it is, for the stacked rows of a narrow screen.
+    assert table.count('data-label="Source"') == 4
 
 
-def test_it_formats_money_and_shows_single_figures(client):
+def test_it_formats_money_and_shows_the_other_figures_behind_the_headline(client):
     role = RoleFactory.create()
     stage = StageFactory.create(role=role, title="Senior")
     SalaryBandFactory.create(role=role, stage=stage, low=132326, high=181999)
@@ -197,11 +227,24 @@ def test_it_formats_money_and_shows_single_figures(client):
 
     html = client.get(role.get_absolute_url()).content.decode()
 
-    svg = chart_markup(html)
-    assert "$132,326 \u2013 $181,999" in svg
-    assert "$172,654 average" in svg
-    assert svg.count('class="chart-dot"') == 1
-    assert svg.count('class="chart-bar"') == 1
+    assert headlines(html) == {"Senior": "$132,326 \u2013 $181,999"}
+    more = chart_rows(html)[0].split('<details class="glance-more">')[1]
+    assert "<summary>and 1 more figure</summary>" in more
+    assert "$172,654 average" in more
+    assert chart_rows(html)[0].count('class="chart-bar"') == 1
+
+
+def test_it_draws_a_single_figure_as_a_dot(client):
+    role = RoleFactory.create()
+    stage = StageFactory.create(role=role, title="Senior")
+    SalaryBandFactory.create(
+        role=role, stage=stage, low=None, high=None, midpoint=172654, midpoint_kind="average"
+    )
+
+    row = chart_rows(client.get(role.get_absolute_url()).content.decode())[0]
+
+    assert row.count('class="chart-dot"') == 1
+    assert "chart-bar" not in row
 
 
 def test_it_labels_total_compensation(client):
@@ -213,40 +256,53 @@ def test_it_labels_total_compensation(client):
 
     html = client.get(role.get_absolute_url()).content.decode()
 
-    svg = chart_markup(html)
-    assert re.search(r'<text class="chart-group"[^>]*>Senior</text>', svg)
-    assert ">total comp</text>" in svg
-    assert "chart-band--total" in svg
+    assert headlines(html) == {"Senior": "up to $218,603"}
+    row = chart_rows(html)[0]
+    assert "total compensation" in row
+    assert "chart-band--total" in row
     assert "Total compensation" in table_markup(html)
 
 
 def test_it_shows_role_wide_bands_as_all_stages(client):
     role = RoleFactory.create()
-    StageFactory.create(role=role)
+    StageFactory.create(role=role, title="Entry")
     SalaryBandFactory.create(role=role, stage=None, low=115200, high=180000)
 
     html = client.get(role.get_absolute_url()).content.decode()
 
-    assert "All stages" in chart_markup(html)
-    assert re.search(r"<th scope=\"row\">All stages</th>\s*<td>United States</td>", html)
+    # A stage without figures of its own is headed by the role's, and says so.
+    assert headlines(html) == {
+        "Entry": "$115,200 \u2013 $180,000",
+        "All stages": "$115,200 \u2013 $180,000",
+    }
+    assert "No figure for this stage alone" in chart_rows(html)[0]
+    assert re.search(
+        r'<th scope="row">All stages</th>\s*<td data-label="Region">United States</td>', html
+    )
 
 
-def test_it_shows_a_regions_figures_beside_national_ones(client):
+def test_it_heads_each_stage_with_a_regions_figure_when_it_has_one(client):
     seattle = RegionFactory.create(name="Seattle, WA", slug="seattle-wa")
     role = build_role(stages=2, regions=[seattle])
+    first = role.stages.order_by("position").first()
+    assert first is not None
 
     plain = client.get(role.get_absolute_url()).content.decode()
     regional = client.get(role.get_absolute_url(), {"region": "seattle-wa"}).content.decode()
 
     assert '<option value="seattle-wa">Seattle, WA</option>' in plain
     assert "Seattle, WA" not in table_markup(plain)
+    assert headlines(plain)[first.title] == "$90,000 \u2013 $130,000"
+    # The region's figure heads the stage; the national one is one more figure.
+    assert headlines(regional)[first.title] == "$115,000 average"
+    assert "chart-band--region" in chart_rows(regional)[0]
+    assert "$90,000 \u2013 $130,000" in chart_rows(regional)[0].split("<details")[1]
     table = table_markup(regional)
-    assert table.count("<td>Seattle, WA</td>") == 2
-    assert table.count("<td>United States</td>") == 4  # 2 stages + role-wide base + total
+    assert table.count('<td data-label="Region">Seattle, WA</td>') == 2
+    assert table.count('<td data-label="Region">United States</td>') == 4
     assert '<option value="seattle-wa" selected>' in regional
-    assert "chart-band--region" in chart_markup(regional)
     # Each stage's regional row follows its national row.
-    rows = re.findall(r"<td>(Seattle, WA|United States)</td>", table)
+    rows = re.findall(r'<td data-label="Region">(Seattle, WA|United States)</td>', table)
     assert rows[:4] == ["United States", "Seattle, WA", "United States", "Seattle, WA"]
 
 
@@ -269,7 +325,7 @@ def test_it_says_when_a_role_has_no_salary_figures(client):
     response = client.get(role.get_absolute_url(), {"region": "seattle-wa"})
 
     assertContains(response, "No salary figures for this role yet")
-    assertNotContains(response, '<svg class="ladder-chart"')
+    assertNotContains(response, '<figure class="chart"')
     assertNotContains(response, "<table")
     assertNotContains(response, 'name="region"')
 
@@ -372,8 +428,8 @@ def test_it_shows_the_shipped_machine_learning_engineer(client, shipped_catalog)
     entry, senior = stages.index("badge-entry"), stages.index("badge-senior")
     assert entry < stages.index("badge-mid") < senior
     assert "Python" in stages
-    # A salary figure from the guide's salary section, in the chart and in the table.
-    assert "$132,326" in chart_markup(html)
+    # A salary figure from the guide's salary section, heading its stage and in the table.
+    assert headlines(html)["ML Engineer (early career)"] == "$132,326 \u2013 $181,999"
     assert "$132,326" in table_markup(html)
     band = SalaryBand.objects.filter(role__slug="machine-learning-engineer", low=132326).first()
     assert band is not None
@@ -387,3 +443,16 @@ def test_it_shows_the_shipped_catalog_in_a_fixed_number_of_queries(
 ):
     with django_assert_num_queries(ROLE_PAGE_QUERIES):
         client.get("/roles/machine-learning-engineer/")
+
+
+def test_it_reads_summary_stages_salary_outlook_sources_in_that_order(client):
+    role = build_role(stages=2, description="All about it.")
+
+    html = client.get(role.get_absolute_url()).content.decode()
+
+    order = ["about", "stages", "pay", "outlook", "sources"]
+    places = [html.index(f'<section id="{name}"') for name in order]
+    assert places == sorted(places)
+    nav = re.search(r'<nav class="on-this-page".*?</nav>', html, re.S)
+    assert nav
+    assert re.findall(r'href="#(\w+)"', nav.group(0)) == order

@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import Literal
 
 from careers.choices import last_senior_stage
-from careers.salaries import Band
+from careers.salaries import Band, headline_band
 
 SKILL: Literal["skill"] = "skill"
 MILESTONE: Literal["milestone"] = "milestone"
@@ -267,25 +267,16 @@ class SalaryEstimate:
     labels: tuple[str, ...] = field(default=())
 
 
-def pick_band(bands: Sequence[Band], *, stage_id: int | None, region_id: int | None) -> Band | None:
-    """The headline band for one stage (None: role-wide) and region: first base-pay band."""
-    matching = sorted(
-        (b for b in bands if b.stage_id == stage_id and b.region_id == region_id),
-        key=lambda b: (b.pay_basis != "base", b.position, b.id),
-    )
-    return matching[0] if matching else None
-
-
 def stage_band(
     bands: Sequence[Band], *, stage_id: int, region_id: int | None
 ) -> tuple[Band | None, bool]:
-    """A stage's band in the region, else nationally; the flag says it fell back."""
-    if region_id is not None:
-        band = pick_band(bands, stage_id=stage_id, region_id=region_id)
-        if band is not None:
-            return band, False
-    band = pick_band(bands, stage_id=stage_id, region_id=None)
-    return band, band is not None and region_id is not None
+    """The stage's own headline band (careers.salaries.headline_band, the role page's rule),
+    None when the rule falls back on the role's figure for all stages, which the dashboard
+    shows as such; the flag says a person with a region gets a national figure."""
+    band = headline_band(bands, stage_id=stage_id, region_id=region_id)
+    if band is None or band.stage_id != stage_id:
+        return None, False
+    return band, region_id is not None and band.region_id is None
 
 
 def expected_salary(
@@ -301,7 +292,10 @@ def expected_salary(
     if stage is None:
         first = sorted((s for s in stages if not s.specialized), key=lambda s: s.position)
         stage = first[0] if first else None
-    role_wide = pick_band(bands, stage_id=None, region_id=region_id)
+    role_wide = headline_band(bands, stage_id=None, region_id=region_id)
+    if role_wide is not None and role_wide.region_id != region_id:
+        # The dashboard names the person's region beside this figure: a national one is left out.
+        role_wide = None
     if stage is None:
         return SalaryEstimate(
             stage=None,

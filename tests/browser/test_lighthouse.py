@@ -14,7 +14,8 @@ Which form factor scores what:
   test runs the same page scores 1.00 when the machine is idle and 0.99 when it is busy.
 
 The pages run one after another in this one test, so that no two Chromiums compete for the CPU,
-and each is measured once: a score below 1.00 fails with the audits that cost it.
+and each is measured once: a score below 1.00 fails with the audits that cost it. (A run that
+yields no scores because Chromium's trace was incomplete is the one thing run again.)
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ pytestmark = [pytest.mark.browser]
 LIGHTHOUSE = BASE_DIR / "node_modules" / ".bin" / "lighthouse"
 PAGES = ["/", "/roles/", f"/roles/{MLE}/"]
 ALL = ["performance", "accessibility", "best-practices"]
+# Lighthouse's error when the trace it recorded lacks the page's navigation start.
+TRACE_LOST = "(NO_NAVSTART)"
 FORM_FACTORS = {
     "desktop": (["--preset=desktop"], ALL),
     "mobile": ([], ["accessibility", "best-practices"]),
@@ -56,25 +59,29 @@ def site(tmp_path_factory):
 def lighthouse(url: str, options: list[str], categories: list[str], report: Path) -> dict:
     if not LIGHTHOUSE.exists():
         pytest.fail("Lighthouse is missing: run scripts/ensure-test-tools (npm ci)")
+    command = [
+        str(LIGHTHOUSE),
+        url,
+        *options,
+        f"--only-categories={','.join(categories)}",
+        f"--chrome-flags={' '.join(CHROMIUM_FLAGS)}",
+        "--output=json",
+        f"--output-path={report}",
+        "--no-enable-error-reporting",
+        "--disable-full-page-screenshot",
+        "--quiet",
+    ]
+    env = {**os.environ, "CHROME_PATH": CHROMIUM}
     result = subprocess.run(
-        [
-            str(LIGHTHOUSE),
-            url,
-            *options,
-            f"--only-categories={','.join(categories)}",
-            f"--chrome-flags={' '.join(CHROMIUM_FLAGS)}",
-            "--output=json",
-            f"--output-path={report}",
-            "--no-enable-error-reporting",
-            "--disable-full-page-screenshot",
-            "--quiet",
-        ],
-        cwd=BASE_DIR,
-        env={**os.environ, "CHROME_PATH": CHROMIUM},
-        capture_output=True,
-        text=True,
-        timeout=120,
+        command, cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120
     )
+    if result.returncode != 0 and TRACE_LOST in result.stderr:
+        # Now and then, on a busy machine, Chromium's trace misses the navigation's start and
+        # Lighthouse gives no scores at all, asking to be run again: that says nothing about
+        # the page, so it runs once more. A score is never run again.
+        result = subprocess.run(
+            command, cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120
+        )
     assert result.returncode == 0, result.stderr
     return json.loads(report.read_text())
 

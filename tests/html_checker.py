@@ -12,7 +12,8 @@ VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 
 def html_errors(documents: dict[str, str], tmp_path: Path) -> list[str]:
-    """Checks every document in one JVM start; returns 'name: line N: message' per error."""
+    """Checks every document in one JVM start; returns 'name: line N: message' per error or
+    warning (a warning is a likely mistake: an unneeded role, a heading-less section)."""
     java = shutil.which("java")
     if java is None or not VNU.exists():
         pytest.fail("vnu needs java and node_modules: run scripts/ensure-test-tools")
@@ -30,7 +31,8 @@ def html_errors(documents: dict[str, str], tmp_path: Path) -> list[str]:
     )
     errors = []
     for m in json.loads(result.stderr or result.stdout)["messages"]:
-        if m.get("type") == "error" or m.get("subType") == "fatal":
+        if m.get("type") == "error" or m.get("subType") in ("fatal", "warning"):
             name = names.get(m.get("url", "").rsplit("/", 1)[-1], m.get("url", "?"))
-            errors.append(f"{name}: line {m.get('lastLine', '?')}: {m['message']}")
+            kind = m.get("subType") or m["type"]
+            errors.append(f"{name}: line {m.get('lastLine', '?')}: {kind}: {m['message']}")
     return errors

@@ -45,7 +45,9 @@ def test_it_renders_valid_html_on_every_page(shipped_catalog, tmp_path):
         "role page": _page(visitor, ROLE_PAGE),
         "role page, region": _page(visitor, ROLE_PAGE + "?region=seattle-wa"),
         "role page, signed in": _page(member, ROLE_PAGE),
+        "role page, signed in, region": _page(member, ROLE_PAGE + "?region=seattle-wa"),
         "home, signed in": _page(member, "/"),
+        "roles, signed in": _page(member, "/roles/"),
         "sign-up": _page(visitor, "/accounts/signup/"),
         # Errors add messages and aria attributes to the fields; they must stay valid too.
         "sign-up, errors": _post(
@@ -62,6 +64,7 @@ def test_it_renders_valid_html_on_every_page(shipped_catalog, tmp_path):
         "settings": _page(member, "/settings/"),
         "dashboard, no target": _page(newcomer, "/dashboard/"),
         "plan, no target": _page(newcomer, "/plan/"),
+        "settings, no target": _page(newcomer, "/settings/"),
         "password reset": _page(visitor, "/accounts/password_reset/"),
         "password reset, sent": _page(visitor, "/accounts/password_reset/done/"),
         "password reset, new password": _page(Client(), f"/accounts/reset/{uid}/{token}/"),

@@ -27,6 +27,9 @@ from config.settings import CACHES, DATABASES, INSTALLED_APPS  # noqa: E402
 INSTALLED_APPS = [*INSTALLED_APPS, "benchmarks"]
 ROOT_URLCONF = "benchmarks.urls"
 ALLOWED_HOSTS = ["127.0.0.1", "testserver"]
+# The run collects the static files (DEBUG is off) into a folder of its own, never into the one
+# that tests or a developer's server are reading.
+STATIC_ROOT = RESULTS_DIR / "staticfiles"
 
 BENCH_DATASET = os.environ.get("PATHWISE_BENCH_DATASET", "")
 

@@ -61,7 +61,7 @@ def headlines(html: str) -> dict[str, str]:
 
 
 def table_markup(html: str) -> str:
-    match = re.search(r'<table class="data-table pay-table">.*?</table>', html, re.S)
+    match = re.search(r'<table class="data-table pay-table stack-table">.*?</table>', html, re.S)
     assert match, "no salary table"
     return match.group(0)
 

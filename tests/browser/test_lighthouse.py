@@ -6,16 +6,19 @@ Chromium; it never downloads a browser of its own.
 
 Which form factor scores what:
 - Desktop (`--preset=desktop`) scores all three categories. Its performance score rests on
-  Lighthouse's simulated throttling with the CPU as it is, so it measures the pages, not how busy
-  the machine is.
+  Lighthouse's simulated throttling of the timings Chromium observed, so a busy host costs a
+  page a little: each page is measured three times and the median run is the one that counts,
+  as Lighthouse's own guidance on variability advises (lighthouse/core/lib/median-run.js picks
+  the run; the scores of that one run are asserted).
 - Mobile (Lighthouse's default: a 412 px wide phone) scores accessibility and best practices, the
   audits that look at the phone layout. Its performance score is left out: mobile simulation
-  multiplies every main-thread task the host runs by four, so on two cores shared with other
-  test runs the same page scores 1.00 when the machine is idle and 0.99 when it is busy.
+  multiplies every main-thread task the host runs by four, so on two cores the same page scores
+  1.00 when the machine is idle and 0.99 when it is busy.
 
-The pages run one after another in this one test, so that no two Chromiums compete for the CPU,
-and each is measured once: a score below 1.00 fails with the audits that cost it. (A run that
-yields no scores because Chromium's trace was incomplete is the one thing run again.)
+This test is marked `lighthouse`, and `make test` runs it on its own after the rest of the suite,
+so that no other test competes with Chromium for the CPU. The pages run one after another. A run
+that yields no scores because Chromium's trace was incomplete is run again; a score never is,
+beyond the three runs of the median.
 """
 
 from __future__ import annotations
@@ -31,16 +34,17 @@ from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS, _check_collected_st
 from tests.browser.data import MLE
 from tests.servers import BASE_DIR, gunicorn, manage, production_env
 
-pytestmark = [pytest.mark.browser]
+pytestmark = [pytest.mark.browser, pytest.mark.lighthouse]
 
 LIGHTHOUSE = BASE_DIR / "node_modules" / ".bin" / "lighthouse"
 PAGES = ["/", "/roles/", f"/roles/{MLE}/"]
 ALL = ["performance", "accessibility", "best-practices"]
 # Lighthouse's error when the trace it recorded lacks the page's navigation start.
 TRACE_LOST = "(NO_NAVSTART)"
+# Each form factor's options, the categories it scores, and how many runs its median is of.
 FORM_FACTORS = {
-    "desktop": (["--preset=desktop"], ALL),
-    "mobile": ([], ["accessibility", "best-practices"]),
+    "desktop": (["--preset=desktop"], ALL, 3),
+    "mobile": ([], ["accessibility", "best-practices"], 1),
 }
 
 
@@ -111,12 +115,28 @@ def shortfalls(report: dict) -> list[str]:
     return lines
 
 
+def median_run(reports: list[dict]) -> dict:
+    """The run whose performance score is the median of the runs (the first when not scored)."""
+    if "performance" not in reports[0]["categories"]:
+        return reports[0]
+    ranked = sorted(reports, key=lambda report: report["categories"]["performance"]["score"])
+    return ranked[len(ranked) // 2]
+
+
 def test_lighthouse_scores_the_public_pages_one_on_every_category(site, tmp_path):
     failures = []
-    for name, (options, categories) in FORM_FACTORS.items():
+    for name, (options, categories, runs) in FORM_FACTORS.items():
         for path in PAGES:
-            report_path = tmp_path / f"{name}{path.replace('/', '_')}.json"
-            report = lighthouse(site + path, options, categories, report_path)
+            reports = [
+                lighthouse(
+                    site + path,
+                    options,
+                    categories,
+                    tmp_path / f"{name}{path.replace('/', '_')}-{run}.json",
+                )
+                for run in range(runs)
+            ]
+            report = median_run(reports)
             assert sorted(report["categories"]) == sorted(categories), report["categories"]
             if problems := shortfalls(report):
                 failures += [f"{path} ({name}):", *problems]

@@ -12,8 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from careers.models import Region
 from tests.factories import PASSWORD, RegionFactory, UserFactory
-from tests.tracker_helpers import RoleSetup, assert_queries, make_role, target
+from tests.tracker_helpers import RoleSetup, assert_queries, grow_tenfold, make_role, target
 from tracker import services
 from tracker.account_data import account_data
 from tracker.import_file import MAX_BYTES
@@ -34,7 +35,11 @@ def role(db) -> RoleSetup:
 def with_history(user, role: RoleSetup) -> None:
     """Two targets, skills learning and done (one ticked and unticked), a milestone, notes."""
     Profile.objects.update_or_create(
-        user=user, defaults={"display_name": "Ana", "region": RegionFactory.create(slug="sea")}
+        user=user,
+        defaults={
+            "display_name": "Ana",
+            "region": Region.objects.filter(slug="sea").first() or RegionFactory.create(slug="sea"),
+        },
     )
     target(user, role.mid)
     target(user, role.senior)
@@ -343,6 +348,26 @@ def test_it_reads_the_preview_in_a_fixed_number_of_queries(ana_client, ana, role
     # slug, 3 milestones by role and slug, 4 the person's skill rows, 5 milestone rows,
     # 6 profile, 7 region, 8 stages of the targets, 9 the person's goals on them, 10 whether
     # they have a target, 11 their events in the file's time span.
+    with assert_queries(11):
+        response = ana_client.get(PREVIEW_URL)
+    assert response.status_code == 200
+
+
+def test_it_reads_the_preview_in_as_many_queries_with_ten_times_the_data(
+    ana_client, ana, role, file
+):
+    someone = UserFactory.create(username="someone-else")
+    with_history(someone, role)
+    grow_tenfold(someone, role)
+    # As the app writes them: a skill event names the state it left.
+    ProgressEvent.objects.filter(user=someone, kind="skill", from_state="").update(
+        from_state="learning"
+    )
+    big = export(someone)
+    grow_tenfold(ana, role)
+    assert len(big["events"]) > 10 * len(file["events"])
+    assert upload(ana_client, big).status_code == 303
+
     with assert_queries(11):
         response = ana_client.get(PREVIEW_URL)
     assert response.status_code == 200

@@ -17,11 +17,13 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator, validate_slug
+from django.core.validators import validate_slug
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from .models import EVIDENCE_MAX_LENGTH, NOTE_MAX_LENGTH, EventKind, SkillStatus
+from .forms import WebURLField
+from .models import EVIDENCE_MAX_LENGTH, NOTE_MAX_LENGTH, EventKind, Profile, SkillStatus
+from .selectors import DONE, NOT_DONE
 
 FORMAT = "pathwise-export"
 FORMAT_VERSION = 2
@@ -29,13 +31,12 @@ READABLE_VERSIONS = (1, 2)
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ERRORS_SHOWN = 10
 
-# A milestone's states in the file (as tracker.selectors names them).
-DONE, NOT_DONE = "done", "not_done"
+# What a note event changed (tracker.services._save_note).
 NOTE_STATES = {"note", "evidence", "note+evidence"}
 SLUG_MAX_LENGTH = 50
 NAME_MAX_LENGTH = 200
 STATE_MAX_LENGTH = 20
-_web_url = URLValidator(schemes=["http", "https"])
+DISPLAY_NAME_MAX_LENGTH = Profile._meta.get_field("display_name").max_length or 0
 
 
 class ImportFileError(Exception):
@@ -262,7 +263,9 @@ class _Reader:
         value = self.text(data, key, path, EVIDENCE_MAX_LENGTH)
         if value:
             try:
-                _web_url(value)
+                # The note form's rule: only http(s), nothing that could run script.
+                for validate in WebURLField.default_validators:
+                    validate(value)
             except ValidationError:
                 self.fail(f"{path}.{key}", "should be a web address starting with http(s)://.")
                 return ""
@@ -300,7 +303,7 @@ class _Reader:
         return ExportFile(
             version=version,
             role_key=role_key,
-            display_name=self.text(profile, "display_name", "profile", 60),
+            display_name=self.text(profile, "display_name", "profile", DISPLAY_NAME_MAX_LENGTH),
             region=region_slug or None,
             goals=tuple(goals),
             skills=tuple(skills),

@@ -77,3 +77,34 @@ def test_it_renders_valid_html_on_every_page(shipped_catalog, tmp_path):
 
     errors = html_errors(documents, tmp_path)
     assert errors == [], "\n".join(errors)
+
+
+@pytest.mark.django_db
+def test_it_renders_valid_html_on_the_import_pages(shipped_catalog, tmp_path):
+    import json
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tracker.account_data import account_data
+
+    data = account_data(user=person_with_progress())
+    text = json.dumps(data, default=str)
+    member = Client()
+    member.force_login(UserFactory.create(username="newcomer"))
+
+    def upload(content: str, status: int) -> str:
+        file = SimpleUploadedFile("pathwise-data.json", content.encode())
+        response = member.post("/settings/import/", {"file": file})
+        assert response.status_code == status
+        return response.content.decode()
+
+    documents = {
+        "import": _page(member, "/settings/import/"),
+        "import, errors": upload(text.replace('"done"', '"mastered"'), 400),
+    }
+    upload(text, 303)
+    documents["import, preview"] = _page(member, "/settings/import/preview/")
+    assert "Adds 5" in documents["import, preview"]
+
+    errors = html_errors(documents, tmp_path)
+    assert errors == [], "\n".join(errors)

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from careers.models import StageSkill
 
 from .http import HttpResponseSeeOther, PersonRequest
+from .import_file import FORMAT, FORMAT_VERSION
 from .models import Goal, MilestoneProgress, Profile, ProgressEvent, SkillProgress
 from .selectors import DONE, NOT_DONE
 
@@ -86,10 +87,13 @@ def account_data(*, user: User) -> dict[str, Any]:
     goals = _goals(user)
     events = (
         ProgressEvent.objects.filter(user=user)
-        .select_related("skill", "milestone")
+        .select_related("skill", "milestone__role")
         .order_by("created_at", "id")
     )
+    # Read back by tracker.import_file, which names what each format version holds.
     return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
         "exported_at": _when(timezone.now()),
         "account": {
             "username": user.get_username(),
@@ -138,7 +142,9 @@ def account_data(*, user: User) -> dict[str, Any]:
                     "title": row.milestone.title,
                     "slug": row.milestone.slug,
                     "role": row.milestone.role.name,
+                    "role_slug": row.milestone.role.slug,
                     "stage": row.milestone.stage.title,
+                    "stage_slug": row.milestone.stage.slug,
                 },
                 "status": DONE if row.done else NOT_DONE,
                 "completed_at": _when(row.completed_at),
@@ -153,6 +159,7 @@ def account_data(*, user: User) -> dict[str, Any]:
                 "kind": event.kind,
                 "skill": event.skill.slug if event.skill else None,
                 "milestone": event.milestone.slug if event.milestone else None,
+                "milestone_role": event.milestone.role.slug if event.milestone else None,
                 "goal_id": event.goal_id,
                 "from": event.from_state,
                 "to": event.to_state,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import account_data, views
+from . import account_data, import_views, views
 
 app_name = "tracker"
 
@@ -16,6 +16,9 @@ urlpatterns = [
     path("goal/", views.goal_set, name="goal_set"),
     path("settings/", views.settings_page, name="settings"),
     path("settings/profile/", views.profile_update, name="profile_update"),
+    path("settings/import/", import_views.import_page, name="import"),
+    path("settings/import/preview/", import_views.import_preview, name="import_preview"),
+    path("settings/import/apply/", import_views.import_apply, name="import_apply"),
     path("settings/delete/", account_data.account_delete_page, name="account_delete"),
     path("me/export.json", account_data.export_json, name="export_json"),
     path("me/export.csv", account_data.export_csv, name="export_csv"),

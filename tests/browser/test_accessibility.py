@@ -65,3 +65,29 @@ def test_it_passes_axe_before_a_target_is_chosen(page, context, log_in, shipped_
     page.goto(path)
 
     assert violations_everywhere(page) == {}
+
+
+def test_it_passes_axe_on_the_import_pages(page, context, log_in, shipped_catalog, tmp_path):
+    # The upload form, the same with the errors of a bad file, and the preview of a good one.
+    import json
+
+    from tracker.account_data import account_data
+
+    export = json.dumps(account_data(user=person_with_progress()), default=str)
+    good, bad = tmp_path / "good.json", tmp_path / "bad.json"
+    good.write_text(export)
+    bad.write_text(export.replace('"done"', '"mastered"'))
+    log_in(context, UserFactory.create(username="newcomer"))
+    page.goto("/settings/import/")
+    found = {"upload": violations_everywhere(page)}
+
+    page.get_by_label("Your export file (JSON)").set_input_files(bad)
+    page.get_by_role("button", name="Check the file").click()
+    page.get_by_text("should be one of done, learning, not_started").first.wait_for()
+    found["errors"] = violations_everywhere(page)
+    page.get_by_label("Your export file (JSON)").set_input_files(good)
+    page.get_by_role("button", name="Check the file").click()
+    page.wait_for_url("**/settings/import/preview/")
+    found["preview"] = violations_everywhere(page)
+
+    assert found == {"upload": {}, "errors": {}, "preview": {}}

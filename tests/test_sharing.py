@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import RegionFactory, UserFactory
+from tests.html_checker import html_errors
 from tests.tracker_helpers import grow_tenfold, make_role, target
 from tracker import services, sharing
 from tracker.models import Profile, ShareLink
@@ -456,3 +457,23 @@ def test_the_shared_page_runs_five_queries_however_much_history(
         assert visitor.get(page_url(token)).status_code == 200
     with django_assert_num_queries(5):
         assert visitor.get(page_url(token)).status_code == 200
+
+
+# --- Valid HTML ---------------------------------------------------------------------------------
+
+
+def test_the_pages_are_valid_html(owner_client, owner, other_user, setup, tmp_path):
+    documents = {"settings, no link": owner_client.get(SETTINGS).content.decode()}
+    documents["settings, bad form"] = owner_client.post(CREATE, {"replaces": "x"}).content.decode()
+    owner_client.post(CREATE, {"replaces": "", "shows_notes": "on"})
+    documents["settings, new link"] = owner_client.get(SETTINGS).content.decode()
+    documents["settings, live link"] = owner_client.get(SETTINGS).content.decode()
+    token = make_link(owner_client, shows_notes=True, replaces=ShareLink.objects.live().get().pk)
+    documents["shared page"] = Client().get(page_url(token)).content.decode()
+    other_client = Client()
+    other_client.force_login(other_user)
+    no_goal = Client().get(page_url(make_link(other_client)))
+    documents["shared page, no goal"] = no_goal.content.decode()
+    assert 'id="share-url"' in documents["settings, new link"]
+
+    assert html_errors(documents, tmp_path) == []

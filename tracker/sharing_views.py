@@ -115,8 +115,8 @@ def share_page(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404("No such link.")
     link, name = found
     owner = link.user
-    if request.user.pk != owner.pk:
-        # The owner looking at their own page is not a view.
+    if request.method == "GET" and request.user.pk != owner.pk:
+        # The owner looking at their own page is not a view, nor is a HEAD.
         sharing.share_link_viewed(link)
     goal = selectors.active_goal(owner)
     plan = selectors.load_plan(owner, goal, catalog_cache.version()) if goal else None

@@ -133,6 +133,15 @@ def test_a_revoked_link_is_a_404_from_the_next_request(owner_client, owner, setu
     assert "Make a link" in owner_client.get(SETTINGS).content.decode()
 
 
+def test_a_deleted_accounts_link_opens_nothing(owner_client, owner, setup):
+    token = make_link(owner_client)
+
+    owner.delete()
+
+    assert not ShareLink.objects.exists()
+    assert Client().get(page_url(token)).status_code == 404
+
+
 def test_revoking_twice_is_no_error(owner_client, owner, setup):
     make_link(owner_client)
     link = ShareLink.objects.get(user=owner)

@@ -109,3 +109,17 @@ class ProfileForm(forms.ModelForm):
             f"Salary figures for this metro area where the guides give them. Regions with "
             f"figures for {role.name} come first; elsewhere the national figures are shown."
         )
+
+
+class ShareOptionsForm(forms.Form):
+    shows_notes = forms.BooleanField(
+        label="Show my notes and evidence links",
+        required=False,
+        help_text="Off: the page lists what you have done, without what you wrote about it.",
+    )
+
+
+class ShareCreateForm(ShareOptionsForm):
+    # The live link the page showed (empty: none). A second post of the same form names a link
+    # that is no longer live, and makes nothing (tracker.sharing.share_link_create).
+    replaces = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)

@@ -209,3 +209,47 @@ class ProgressEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.from_state} -> {self.to_state}"
+
+
+class ShareLinkQuerySet(models.QuerySet["ShareLink"]):
+    def live(self) -> ShareLinkQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class ShareLink(models.Model):
+    """A read-only link to a person's progress, /p/<token>/ (tracker.sharing).
+
+    Only the SHA-256 of the token is kept: reading the table does not give anyone a live link,
+    and the owner sees the link once, when it is made.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The shared page's lookup: WHERE token_hash = ? (its unique index).
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    shows_notes = models.BooleanField(
+        default=False, help_text="Whether the page shows the person's notes and evidence links."
+    )
+    views = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True, help_text="Empty: the link works.")
+
+    objects = ShareLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # Its partial index also serves /settings/sharing/: WHERE user_id = ? AND revoked_at
+            # IS NULL.
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_live_share_link_per_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: link {self.pk}{' (revoked)' if self.revoked_at else ''}"
+
+    @property
+    def live(self) -> bool:
+        return self.revoked_at is None

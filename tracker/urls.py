@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import account_data, import_views, views
+from . import account_data, import_views, sharing_views, views
 
 app_name = "tracker"
 
@@ -20,6 +20,16 @@ urlpatterns = [
     path("settings/import/preview/", import_views.import_preview, name="import_preview"),
     path("settings/import/apply/", import_views.import_apply, name="import_apply"),
     path("settings/delete/", account_data.account_delete_page, name="account_delete"),
+    path("settings/sharing/", sharing_views.share_settings, name="share_settings"),
+    path("settings/sharing/new/", sharing_views.share_create, name="share_create"),
+    path(
+        "settings/sharing/<int:link_id>/options/",
+        sharing_views.share_options,
+        name="share_options",
+    ),
+    path("settings/sharing/<int:link_id>/revoke/", sharing_views.share_revoke, name="share_revoke"),
+    # Tokens are URL-safe base64, the slug converter's alphabet.
+    path("p/<slug:token>/", sharing_views.share_page, name="share_page"),
     path("me/export.json", account_data.export_json, name="export_json"),
     path("me/export.csv", account_data.export_csv, name="export_csv"),
 ]

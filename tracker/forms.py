@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef
 
 from careers.models import Region, Role, SalaryBand
 
-from .models import EVIDENCE_MAX_LENGTH, NOTE_MAX_LENGTH, Profile, SkillStatus
+from .models import EVIDENCE_MAX_LENGTH, NOTE_MAX_LENGTH, EventKind, Profile, SkillStatus
 
 
 class SignupForm(UserCreationForm):
@@ -109,3 +109,19 @@ class ProfileForm(forms.ModelForm):
             f"Salary figures for this metro area where the guides give them. Regions with "
             f"figures for {role.name} come first; elsewhere the national figures are shown."
         )
+
+
+class HistoryFilterForm(forms.Form):
+    """The kind of change /history/ lists; empty: every kind."""
+
+    kind = forms.ChoiceField(
+        choices=[
+            ("", "Every change"),
+            (EventKind.SKILL, "Skills"),
+            (EventKind.MILESTONE, "Milestones"),
+            (EventKind.GOAL, "Targets"),
+            (EventKind.NOTE, "Notes and evidence"),
+        ],
+        required=False,
+        label="Show",
+    )

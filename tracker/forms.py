@@ -124,4 +124,8 @@ class HistoryFilterForm(forms.Form):
         ],
         required=False,
         label="Show",
+        error_messages={
+            "invalid_choice": "That is not a kind of change this page lists: every change is "
+            "listed instead."
+        },
     )

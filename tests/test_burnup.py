@@ -7,10 +7,13 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from tracker.burnup import BOX, Change, Point, Scope, chart, series
-from tracker.progress import Estimate
+from tracker.progress import Estimate, ItemKey
 
 DAY = date(2026, 11, 1)
-A, B, C, D = ("skill", 1), ("skill", 2), ("milestone", 3), ("skill", 4)
+A: ItemKey = ("skill", 1)
+B: ItemKey = ("skill", 2)
+C: ItemKey = ("milestone", 3)
+D: ItemKey = ("skill", 4)
 
 
 def at(day: int, hour: int = 12) -> datetime:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -268,29 +269,30 @@ def test_it_runs_a_fixed_number_of_queries_however_much_data_and_two_when_nothin
     finish_entry(owner, setup)
     # 1 the account, 2 the profile with its region (its progress version keys the kept page),
     # 3 the active goal with its role and target stage, 4-5 this person's progress on the role's
-    # skills and on its milestones, 6 the last ten events (with their items), 7 COUNT of
-    # completions in the last 28 days. The role's items and salary bands come from the catalog
+    # skills and on its milestones, 6 COUNT of completions in the last 28 days, 7 every goal
+    # with its target stage and 8 the item events (the burn-up chart), 9 the last ten events
+    # (with their items). The role's items and salary bands come from the catalog
     # cache; after a catalog change the first request reads them (the stage skills, the
     # milestones, the bands with their sources). Until the person's data or the catalog
     # changes, the page is served as it was rendered: the account and the profile alone.
-    with django_assert_num_queries(7 + 3):
+    with django_assert_num_queries(9 + 3):
         assert owner_client.get(URL).status_code == 200
     with django_assert_num_queries(2):
         assert owner_client.get(URL).status_code == 200
     services.mark_changed(owner)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         assert owner_client.get(URL).status_code == 200
 
     grow_tenfold(owner, setup)
     grow_tenfold(other_user, setup)
     assert SkillProgress.objects.filter(user=owner).count() > 50
 
-    with django_assert_num_queries(7 + 3):
+    with django_assert_num_queries(9 + 3):
         assert owner_client.get(URL).status_code == 200
     with django_assert_num_queries(2):
         assert owner_client.get(URL).status_code == 200
     services.mark_changed(owner)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         assert owner_client.get(URL).status_code == 200
 
 
@@ -299,3 +301,29 @@ def test_without_a_goal_it_runs_four_queries(owner_client, django_assert_num_que
     # 1 the account, 2 the profile, 3 the active goal (none), 4 published stages for the select.
     with django_assert_num_queries(4):
         owner_client.get(URL)
+
+
+def test_it_shows_a_small_burn_up_chart_and_links_to_the_history(owner_client, owner, setup):
+    finish_entry(owner, setup)
+    html = owner_client.get(URL).content.decode()
+    assert '<figure class="burnup burnup--compact">' in html
+    assert f"3 of 6 items done on the way to {setup.senior.title}." in html
+    assert '<a href="/history/">Your history</a>' in html
+
+
+def test_a_kept_page_is_rendered_again_the_next_day_as_its_chart_ends_today(
+    owner_client, owner, setup, monkeypatch, django_assert_num_queries
+):
+    services.skill_set_status(user=owner, skill_id=setup.skills["python"].pk, status="done")
+    before = owner_client.get(URL).content.decode()
+    with django_assert_num_queries(2):
+        owner_client.get(URL)
+    # Past midnight, long before the completion leaves the pace window.
+    tomorrow = datetime.combine(timezone.localdate() + timedelta(days=1), datetime.min.time())
+    later = timezone.make_aware(tomorrow + timedelta(minutes=1))
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    with django_assert_num_queries(9):
+        after = owner_client.get(URL).content.decode()
+    # The line that marks today has moved on a day.
+    today_line = re.compile(r'<line class="burnup-today" x1="([\d.]+)"')
+    assert today_line.findall(before) != today_line.findall(after) != []

@@ -12,6 +12,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from tests.browser.data import MLE, person_with_progress
 from tests.factories import UserFactory
+from tests.history_data import person_with_a_month_of_history
 from tests.html_checker import html_errors
 
 ROLE_PAGE = f"/roles/{MLE}/"
@@ -32,8 +33,9 @@ def _post(client: Client, path: str, data: dict, status: int = 200) -> str:
 @pytest.mark.django_db
 def test_it_renders_valid_html_on_every_page(shipped_catalog, tmp_path):
     user = person_with_progress()
-    visitor, member, newcomer = Client(), Client(), Client()
+    visitor, member, newcomer, month = Client(), Client(), Client(), Client()
     member.force_login(user)
+    month.force_login(person_with_a_month_of_history("ben"))
     newcomer.force_login(UserFactory.create(username="newcomer"))
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
@@ -62,6 +64,10 @@ def test_it_renders_valid_html_on_every_page(shipped_catalog, tmp_path):
         "dashboard": _page(member, "/dashboard/"),
         "plan": _page(member, "/plan/"),
         "settings": _page(member, "/settings/"),
+        "history": _page(month, "/history/"),
+        "history, filtered": _page(month, "/history/?kind=skill&page=2"),
+        "history, unknown kind": _page(month, "/history/?kind=nope", status=400),
+        "history, no target": _page(newcomer, "/history/"),
         "dashboard, no target": _page(newcomer, "/dashboard/"),
         "plan, no target": _page(newcomer, "/plan/"),
         "settings, no target": _page(newcomer, "/settings/"),

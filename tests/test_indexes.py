@@ -167,10 +167,15 @@ def test_the_dashboard_reads_events_by_index(owner_client, owner, setup):
         services.mark_changed(owner)  # rendered again, not served as it was
         assert owner_client.get("/dashboard/").status_code == 200
 
-    plans = {"COUNT(" in sql: plan for sql, plan in reads(page, "tracker_progressevent")}
-    recent, pace = plans[False], plans[True]
-    assert uses(recent, "tracker_progressevent", "event_user_recent"), recent
-    assert uses(pace, "tracker_progressevent", "event_user_state_time"), pace
+    def what(sql: str) -> str:
+        return "pace" if "COUNT(" in sql else "recent" if "LIMIT" in sql else "chart"
+
+    plans = {what(sql): plan for sql, plan in reads(page, "tracker_progressevent")}
+    assert uses(plans["recent"], "tracker_progressevent", "event_user_recent"), plans["recent"]
+    assert uses(plans["pace"], "tracker_progressevent", "event_user_state_time"), plans["pace"]
+    # The burn-up chart reads every item event of the person: any index that starts with them.
+    person = {"event_user_recent", "event_user_state_time"}
+    assert uses(plans["chart"], "tracker_progressevent", person), plans["chart"]
     ((_, progress),) = reads(page, "tracker_skillprogress")
     skills = index_names("tracker_skillprogress", PROGRESS_KEYS["tracker_skillprogress"])
     assert uses(progress, "tracker_skillprogress", skills), progress
@@ -195,3 +200,12 @@ def test_a_check_off_locks_and_reads_by_index(owner_client, setup):
     by_item = index_names("tracker_skillprogress", ("skill_id",))
     assert uses(lock, "tracker_skillprogress", skills | by_item), lock
     assert uses(progress, "tracker_skillprogress", skills), progress
+
+
+def test_the_history_reads_its_page_of_events_by_index(owner_client, owner, setup):
+    def page():
+        assert owner_client.get("/history/").status_code == 200
+
+    plans = {"LIMIT" in sql: plan for sql, plan in reads(page, "tracker_progressevent")}
+    # A page of events, newest first: read in the order of the index and stopped after fifty.
+    assert uses(plans[True], "tracker_progressevent", "event_user_recent"), plans[True]

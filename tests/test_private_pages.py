@@ -15,7 +15,8 @@ def setup(owner):
 
 
 @pytest.mark.parametrize(
-    "path", ["/dashboard/", "/plan/", "/settings/", "/settings/delete/", "/me/export.json"]
+    "path",
+    ["/dashboard/", "/plan/", "/history/", "/settings/", "/settings/delete/", "/me/export.json"],
 )
 def test_it_sends_no_store_on_pages_with_a_persons_data(owner_client, setup, path):
     response = owner_client.get(path)

@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef
 
 from careers.models import Region, Role, SalaryBand
 
-from .models import EVIDENCE_MAX_LENGTH, NOTE_MAX_LENGTH, Profile, SkillStatus
+from .models import EVIDENCE_MAX_LENGTH, NOTE_MAX_LENGTH, EventKind, Profile, SkillStatus
 
 
 class SignupForm(UserCreationForm):
@@ -123,3 +123,23 @@ class ShareCreateForm(ShareOptionsForm):
     # The live link the page showed (empty: none). A second post of the same form names a link
     # that is no longer live, and makes nothing (tracker.sharing.share_link_create).
     replaces = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+
+class HistoryFilterForm(forms.Form):
+    """The kind of change /history/ lists; empty: every kind."""
+
+    kind = forms.ChoiceField(
+        choices=[
+            ("", "Every change"),
+            (EventKind.SKILL, "Skills"),
+            (EventKind.MILESTONE, "Milestones"),
+            (EventKind.GOAL, "Targets"),
+            (EventKind.NOTE, "Notes and evidence"),
+        ],
+        required=False,
+        label="Show",
+        error_messages={
+            "invalid_choice": "That is not a kind of change this page lists: every change is "
+            "listed instead."
+        },
+    )

@@ -16,6 +16,7 @@ from careers import cache as catalog_cache
 from careers.models import Milestone, MilestoneKind, SalaryBand, SkillCategory, Stage, StageSkill
 from careers.salaries import Band
 
+from . import burnup as burnup_rules
 from . import progress
 from .models import (
     Goal,
@@ -348,3 +349,59 @@ def target_choices() -> list[tuple[str, list[Stage]]]:
     for stage in stages:
         grouped.setdefault(stage.role.name, []).append(stage)
     return list(grouped.items())
+
+
+# --- Burn-up ------------------------------------------------------------------------------------
+
+
+def burnup(
+    user: User,
+    *,
+    goal: Goal | None = None,
+    catalog_version: int | None = None,
+    completed: int | None = None,
+) -> dict[str, object]:
+    """The context of templates/tracker/_burnup.html for this person: their done items against
+    the total up to their target, day by day, with their pace and the estimate ahead (4 queries:
+    the goal, their goals, their item events, the completions in the pace window; a page that
+    has read the goal or the completions already passes them)."""
+    if catalog_version is None:
+        catalog_version = catalog_cache.version()
+    if goal is None:
+        goal = active_goal(user)
+    if goal is None:
+        return {"burnup": None}
+    # Every target the person has had, each counting from when it was chosen, with the items on
+    # its way as the catalog has them now (the catalog keeps no history of its own).
+    scopes = []
+    for past in Goal.objects.filter(user=user).select_related("target_stage").order_by("pk"):
+        structure = role_structure(past.role_id, catalog_version)
+        stages = structure.plan_stages(past.target_stage)
+        path = progress.path_stage_ids(stages, past.target_stage_id)
+        keys = frozenset(
+            item.key for stage in stages if stage.id in path for item in stage.counting_items
+        )
+        scopes.append(burnup_rules.Scope(since=timezone.localtime(past.created_at), keys=keys))
+    events = ProgressEvent.objects.filter(
+        user=user, kind__in=[progress.SKILL, progress.MILESTONE]
+    ).order_by("created_at", "id")
+    changes = [
+        burnup_rules.Change(
+            at=timezone.localtime(at),
+            key=(progress.SKILL, skill_id) if skill_id else (progress.MILESTONE, milestone_id),
+            done=to_state == DONE,
+        )
+        for at, skill_id, milestone_id, to_state in events.values_list(
+            "created_at", "skill_id", "milestone_id", "to_state"
+        )
+    ]
+    points = burnup_rules.series(changes, scopes, today=timezone.localdate())
+    if completed is None:
+        completed, _ = completions_window(user)
+    pace = progress.pace_per_week(completed)
+    remaining = points[-1].total - points[-1].done if points else 0
+    estimate = progress.estimate_time(remaining, pace)
+    return {
+        "burnup": burnup_rules.chart(points, pace=pace, estimate=estimate),
+        "burnup_goal": goal,
+    }

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import account_data, import_views, sharing_views, views
+from . import account_data, history, import_views, sharing_views, views
 
 app_name = "tracker"
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("plan/", views.plan, name="plan"),
+    path("history/", history.history, name="history"),
     path("plan/skills/<int:skill_id>/status/", views.skill_status, name="skill_status"),
     path("plan/skills/<int:skill_id>/note/", views.skill_note, name="skill_note"),
     path("plan/milestones/<int:milestone_id>/done/", views.milestone_done, name="milestone_done"),

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -116,6 +117,11 @@ def _dashboard_context(
         if band is not None:
             next_pay = {"band": band, "national": national}
     completed, until = selectors.completions_window(request.user)
+    # The burn-up chart runs to today: a page kept overnight would end on yesterday.
+    tomorrow = timezone.make_aware(
+        datetime.combine(timezone.localdate() + timedelta(days=1), time.min)
+    )
+    until = tomorrow if until is None else min(until, tomorrow)
     pace = progress.pace_per_week(completed)
     context = {
         "goal": goal,
@@ -129,6 +135,7 @@ def _dashboard_context(
         "events": selectors.recent_events(request.user),
         "pace": pace,
         "estimate": progress.estimate_time(result.remaining, pace),
+        **selectors.burnup(request.user, goal=goal, catalog_version=version, completed=completed),
         # Check-offs from the dashboard come back to its list when JavaScript is off.
         "next_url": reverse("tracker:dashboard") + "#next-steps",
     }

@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PUBLIC = ["/", "/roles/", f"/roles/{MLE}/", "/accounts/signup/", "/accounts/login/"]
 CATALOG = ["/", "/roles/", f"/roles/{MLE}/"]
-PRIVATE = ["/dashboard/", "/plan/", "/settings/"]
+PRIVATE = ["/dashboard/", "/plan/", "/history/", "/settings/"]
 SCHEMES = ["light", "dark"]
 # The context's own viewport (1280 wide) and a phone's; the layout reflows without a reload.
 WIDTHS = {1280: 720, 390: 844}

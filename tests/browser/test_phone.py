@@ -37,6 +37,7 @@ SIGNED_OUT = [
 SIGNED_IN = [
     "/dashboard/",
     "/plan/",
+    "/history/",
     "/settings/",
     "/settings/delete/",
     "/accounts/password_change/",

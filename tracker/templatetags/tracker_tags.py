@@ -23,11 +23,8 @@ _NOTE_CHANGES = {
 }
 
 
-@register.filter
-def describe_event(event: ProgressEvent) -> str:
-    """One line of recent activity, e.g. "Python: done"."""
-    if event.kind == EventKind.GOAL and event.goal is not None:
-        return f"New target: {event.goal.role.name}, {event.goal.target_stage.title}"
+def _item_change(event: ProgressEvent) -> tuple[str, str, str | None]:
+    """The item an event is about, its state after, and before where the event says."""
     if event.skill is not None:
         name = event.skill.name
     elif event.milestone is not None:
@@ -35,12 +32,29 @@ def describe_event(event: ProgressEvent) -> str:
     else:
         name = "An item"
     if event.kind == EventKind.NOTE:
-        what = _NOTE_CHANGES.get(event.to_state, "note saved")
-    elif event.kind == EventKind.MILESTONE:
-        what = _MILESTONE_STATES.get(event.to_state, event.to_state)
-    else:
-        what = _SKILL_STATES.get(event.to_state, event.to_state)
-    return f"{name}: {what}"
+        return name, _NOTE_CHANGES.get(event.to_state, "note saved"), None
+    states = _MILESTONE_STATES if event.kind == EventKind.MILESTONE else _SKILL_STATES
+    return name, states.get(event.to_state, event.to_state), states.get(event.from_state)
+
+
+@register.filter
+def describe_event(event: ProgressEvent) -> str:
+    """One line of recent activity, e.g. "Python: done"."""
+    if event.kind == EventKind.GOAL and event.goal is not None:
+        return f"New target: {event.goal.role.name}, {event.goal.target_stage.title}"
+    name, after, _ = _item_change(event)
+    return f"{name}: {after}"
+
+
+@register.filter
+def describe_change(event: ProgressEvent) -> str:
+    """What one event changed, from and to where it says, e.g. "Python: from learning to done"."""
+    if event.kind == EventKind.GOAL:
+        return describe_event(event)
+    name, after, before = _item_change(event)
+    if before is None or before == after:
+        return f"{name}: {after}"
+    return f"{name}: from {before} to {after}"
 
 
 @register.filter

@@ -119,8 +119,10 @@ def share_page(request: HttpRequest, token: str) -> HttpResponse:
         # The owner looking at their own page is not a view, nor is a HEAD.
         sharing.share_link_viewed(link)
     goal = selectors.active_goal(owner)
-    plan = selectors.load_plan(owner, goal, catalog_cache.version()) if goal else None
+    version = catalog_cache.version()
+    plan = selectors.load_plan(owner, goal, version) if goal else None
     context = {
+        **(selectors.burnup(owner, goal=goal, catalog_version=version) if goal else {}),
         "link": link,
         "name": name,
         "plan": plan,

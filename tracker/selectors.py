@@ -5,12 +5,11 @@ catalog version (careers.cache)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import cached_property
 
 from django.contrib.auth.models import User
-from django.db.models import Count, Min, TextChoices
-from django.utils import timezone
+from django.db.models import TextChoices
 
 from careers import cache as catalog_cache
 from careers.models import Milestone, MilestoneKind, SalaryBand, SkillCategory, Stage, StageSkill
@@ -67,15 +66,22 @@ class RoleStructure:
     stages: tuple[progress.Stage, ...]
     # Each item's category (skills) or kind (milestones).
     details: dict[progress.ItemKey, str]
+    # The retired stages that have items, every item of them retired with its stage: nobody
+    # checks them off or counts them, but their owners still see what they did there.
+    retired_stages: tuple[progress.Stage, ...] = ()
 
     @cached_property
     def items(self) -> dict[progress.ItemKey, tuple[int, progress.Item]]:
-        """Every item with the id of its stage."""
+        """Every item with the id of its stage, retired ones included."""
         return {
             item.key: (stage.id, item)
-            for stage in self.stages
+            for stage in sorted((*self.stages, *self.retired_stages), key=lambda s: s.position)
             for item in (*stage.skills, *stage.milestones)
         }
+
+    @cached_property
+    def stage_titles(self) -> dict[int, str]:
+        return {stage.id: stage.title for stage in (*self.stages, *self.retired_stages)}
 
     def ids(self, kind: progress.ItemKind) -> list[int]:
         return [item_id for item_kind, item_id in self.items if item_kind == kind]
@@ -98,13 +104,14 @@ def _label(choices: type[TextChoices], value: str) -> str:
 
 
 def _read_structure(role_id: int) -> RoleStructure:
+    # Retired stages too: their items are the retired ones a plan still shows their owner.
     stage_skills = (
-        StageSkill.objects.filter(role_id=role_id, stage__is_retired=False)
+        StageSkill.objects.filter(role_id=role_id)
         .select_related("skill", "stage")
         .order_by("stage__position", "-required", "position", "id")
     )
     milestones = (
-        Milestone.objects.filter(role_id=role_id, stage__is_retired=False)
+        Milestone.objects.filter(role_id=role_id)
         .select_related("stage")
         .order_by("stage__position", "position", "id")
     )
@@ -120,7 +127,7 @@ def _read_structure(role_id: int) -> RoleStructure:
             id=ss.skill_id,
             name=ss.skill.name,
             required=ss.required,
-            retired=ss.is_retired or ss.skill.is_retired,
+            retired=ss.is_retired or ss.skill.is_retired or ss.stage.is_retired,
         )
         skills.setdefault(ss.stage_id, []).append(item)
         details[item.key] = _label(SkillCategory, ss.skill.category)
@@ -130,25 +137,27 @@ def _read_structure(role_id: int) -> RoleStructure:
             kind=progress.MILESTONE,
             id=milestone.pk,
             name=milestone.title,
-            retired=milestone.is_retired,
+            retired=milestone.is_retired or milestone.stage.is_retired,
         )
         stage_milestones.setdefault(milestone.stage_id, []).append(item)
         details[item.key] = _label(MilestoneKind, milestone.kind)
-    ordered = sorted(stages.values(), key=lambda stage: stage.position)
+    ordered = [
+        progress.Stage(
+            id=stage.pk,
+            title=stage.title,
+            level=stage.level,
+            position=stage.position,
+            skills=tuple(skills.get(stage.pk, ())),
+            milestones=tuple(stage_milestones.get(stage.pk, ())),
+        )
+        for stage in sorted(stages.values(), key=lambda stage: (stage.position, stage.pk))
+    ]
+    retired = {stage.pk for stage in stages.values() if stage.is_retired}
     return RoleStructure(
         role_id=role_id,
-        stages=tuple(
-            progress.Stage(
-                id=stage.pk,
-                title=stage.title,
-                level=stage.level,
-                position=stage.position,
-                skills=tuple(skills.get(stage.pk, ())),
-                milestones=tuple(stage_milestones.get(stage.pk, ())),
-            )
-            for stage in ordered
-        ),
+        stages=tuple(stage for stage in ordered if stage.id not in retired),
         details=details,
+        retired_stages=tuple(stage for stage in ordered if stage.id in retired),
     )
 
 
@@ -259,6 +268,32 @@ class Plan:
     def next_steps(self) -> list[Row]:
         return [self.rows[item.key] for item in self.progress.next_steps]
 
+    @cached_property
+    def completions(self) -> dict[progress.ItemKey, datetime]:
+        """The items done, each with when it was completed (the pace's input)."""
+        return {
+            key: row.changed_at
+            for key, row in self.rows.items()
+            if row.done and row.changed_at is not None
+        }
+
+    def pace(self, now: datetime) -> progress.PaceWindow:
+        """The checklist pace over the 28 days up to `now` (no query: the rows hold it)."""
+        return progress.pace_window(self.completions, now=now, counted=self.progress.counting_keys)
+
+    @cached_property
+    def retired(self) -> list[tuple[str, list[Row]]]:
+        """The items the catalog retired that the person started, did or wrote about, by stage
+        (its title) in catalog order: shown at the end of their plan, counted nowhere."""
+        grouped: dict[int, list[Row]] = {}
+        for row in self.rows.values():
+            if row.item.retired and (
+                row.status != SkillStatus.NOT_STARTED or row.note or row.evidence_url
+            ):
+                grouped.setdefault(row.stage_id, []).append(row)
+        titles = self.structure.stage_titles
+        return [(titles[stage_id], rows) for stage_id, rows in grouped.items()]
+
     def section(self, sp: StageProgress) -> Section:
         return Section(
             progress=sp,
@@ -318,23 +353,6 @@ def recent_events(user: User) -> list[ProgressEvent]:
         "skill", "milestone", "goal__role", "goal__target_stage"
     )
     return list(events[:RECENT_EVENTS_LIMIT])
-
-
-def completions_window(user: User, *, now: datetime | None = None) -> tuple[int, datetime | None]:
-    """Completions in the pace window (the last four weeks), and when that count next changes by
-    time alone, as the oldest of them leaves the window; None when there are none (1 query).
-
-    Only skill and milestone events ever end in "done", so the state alone says an event is a
-    completion, and the event_user_state_time index holds every column the count reads.
-    """
-    now = now or timezone.now()
-    window = timedelta(days=progress.PACE_WINDOW_DAYS)
-    found = ProgressEvent.objects.filter(
-        user=user, to_state=DONE, created_at__gte=now - window
-    ).aggregate(count=Count("id"), first=Min("created_at"))
-    if not found["count"]:
-        return 0, None
-    return found["count"], found["first"] + window
 
 
 def target_choices() -> list[tuple[str, list[Stage]]]:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -115,8 +116,8 @@ def _dashboard_context(
         )
         if band is not None:
             next_pay = {"band": band, "national": national}
-    completed, until = selectors.completions_window(request.user)
-    pace = progress.pace_per_week(completed)
+    window = plan.pace(timezone.now())
+    pace = window.per_week
     context = {
         "goal": goal,
         "profile": profile,
@@ -132,7 +133,7 @@ def _dashboard_context(
         # Check-offs from the dashboard come back to its list when JavaScript is off.
         "next_url": reverse("tracker:dashboard") + "#next-steps",
     }
-    return context, until
+    return context, window.until
 
 
 def _profile_form(request: PersonRequest, goal: Goal | None, data: Any = None) -> ProfileForm:

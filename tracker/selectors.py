@@ -17,6 +17,7 @@ from careers.salaries import Band
 
 from . import progress
 from .models import (
+    EventKind,
     Goal,
     MilestoneProgress,
     Profile,
@@ -353,6 +354,28 @@ def recent_events(user: User) -> list[ProgressEvent]:
         "skill", "milestone", "goal__role", "goal__target_stage"
     )
     return list(events[:RECENT_EVENTS_LIMIT])
+
+
+def moves(user: User) -> list[progress.Move]:
+    """Every check-off and un-check-off the person made, oldest first, as the pace rules read
+    them (`progress.done_at`, `progress.pace_window`): the state of their checklist at any past
+    moment (1 query, in the order of the event_user_recent index). Skill events end in
+    "learning", "not_started" or "done", milestone events in "not_done" or "done"."""
+    events = (
+        ProgressEvent.objects.filter(user=user, kind__in=[EventKind.SKILL, EventKind.MILESTONE])
+        .order_by("created_at", "id")
+        .values_list("kind", "skill_id", "milestone_id", "to_state", "created_at")
+    )
+    return [
+        progress.Move(
+            key=(progress.SKILL, skill_id)
+            if kind == EventKind.SKILL
+            else (progress.MILESTONE, milestone_id),
+            at=created_at,
+            done=to_state == DONE,
+        )
+        for kind, skill_id, milestone_id, to_state, created_at in events
+    ]
 
 
 def target_choices() -> list[tuple[str, list[Stage]]]:

@@ -33,7 +33,9 @@ def test_the_log_and_the_rows_give_the_same_pace(owner, setup):
     services.milestone_set_done(user=owner, milestone_id=deploy, done=False)
     services.skill_set_status(user=owner, skill_id=setup.skills["spark"].pk, status="done")
     now = timezone.now()
-    plan = selectors.load_plan(owner, selectors.active_goal(owner), catalog_cache.version())
+    goal = selectors.active_goal(owner)
+    assert goal is not None
+    plan = selectors.load_plan(owner, goal, catalog_cache.version())
 
     from_log = selectors.moves(owner)
     done = progress.done_at(from_log, now)

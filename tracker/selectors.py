@@ -26,8 +26,8 @@ from .models import (
     SkillStatus,
     skill_shown_date,
 )
+from .progress import ItemKey, PaceWindow, StageProgress
 from .progress import Stage as ProgressStage
-from .progress import StageProgress
 
 # A milestone's states in its events and its check-off form.
 DONE = "done"
@@ -270,7 +270,7 @@ class Plan:
         return [self.rows[item.key] for item in self.progress.next_steps]
 
     @cached_property
-    def completions(self) -> dict[progress.ItemKey, datetime]:
+    def completions(self) -> dict[ItemKey, datetime]:
         """The items done, each with when it was completed (the pace's input)."""
         return {
             key: row.changed_at
@@ -278,7 +278,7 @@ class Plan:
             if row.done and row.changed_at is not None
         }
 
-    def pace(self, now: datetime) -> progress.PaceWindow:
+    def pace(self, now: datetime) -> PaceWindow:
         """The checklist pace over the 28 days up to `now` (no query: the rows hold it)."""
         return progress.pace_window(self.completions, now=now, counted=self.progress.counting_keys)
 

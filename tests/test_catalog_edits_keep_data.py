@@ -1,10 +1,12 @@
-"""Catalog edits never lose a person's data: retired items leave the plan, not the history."""
+"""Catalog edits never lose a person's data: retired items leave the checklist for the plan's
+"Retired from the catalog", and the history keeps them."""
 
 from __future__ import annotations
 
 import pytest
 
 from careers.models import Milestone, StageSkill
+from careers.signals import catalog_changed
 from tests.factories import StageSkillFactory
 from tests.tracker_helpers import make_role, target
 from tracker import services
@@ -25,6 +27,17 @@ def setup(owner):
     return setup
 
 
+RETIRED = 'id="retired"'
+
+
+def checklist_and_retired(client) -> tuple[str, str]:
+    """The plan's checklist, and its retired items ("" when it has none)."""
+    html = client.get("/plan/").content.decode()
+    if RETIRED not in html:
+        return html, ""
+    return html[: html.index(RETIRED)], html[html.index(RETIRED) :]
+
+
 def percent(client) -> str:
     html = client.get("/plan/").content.decode()
     start = html.index('<strong class="big-percent">') + len('<strong class="big-percent">')
@@ -32,7 +45,9 @@ def percent(client) -> str:
 
 
 @pytest.mark.parametrize("how", ["skill", "stage skill"])
-def test_a_retired_skill_leaves_the_plan_but_not_the_history(owner_client, owner, setup, how):
+def test_a_retired_skill_leaves_the_checklist_but_not_the_plan_or_the_history(
+    owner_client, owner, setup, how
+):
     python = setup.skills["python"]
     assert percent(owner_client) == "33%"  # 2 of 6
 
@@ -42,9 +57,10 @@ def test_a_retired_skill_leaves_the_plan_but_not_the_history(owner_client, owner
     retired.is_retired = True
     retired.save()
 
-    plan = owner_client.get("/plan/").content.decode()
-    assert python.name not in plan
-    assert "Kept forever" not in plan
+    checklist, retired = checklist_and_retired(owner_client)
+    assert python.name not in checklist
+    assert "Kept forever" not in checklist
+    assert python.name in retired and "Kept forever" in retired
     assert percent(owner_client) == "20%"  # 1 of 5
     dashboard = owner_client.get("/dashboard/").content.decode()
     assert f"{python.name}: done" in dashboard
@@ -54,23 +70,31 @@ def test_a_retired_skill_leaves_the_plan_but_not_the_history(owner_client, owner
     assert ProgressEvent.objects.filter(user=owner, skill=python).count() == 2
 
 
-def test_a_retired_milestone_leaves_the_plan_but_not_the_history(owner_client, owner, setup):
+def test_a_retired_milestone_leaves_the_checklist_but_not_the_plan_or_the_history(
+    owner_client, owner, setup
+):
     portfolio = setup.milestones["portfolio"]
 
     Milestone.objects.filter(pk=portfolio.pk).update(is_retired=True)
+    catalog_changed()
 
-    assert portfolio.title not in owner_client.get("/plan/").content.decode()
+    checklist, retired = checklist_and_retired(owner_client)
+    assert portfolio.title not in checklist
+    assert portfolio.title in retired
     assert percent(owner_client) == "20%"
     assert f"{portfolio.title}: done" in owner_client.get("/dashboard/").content.decode()
     assert MilestoneProgress.objects.get(user=owner, milestone=portfolio).done
 
 
-def test_a_retired_stage_leaves_the_plan_with_its_items(owner_client, owner, setup):
+def test_a_retired_stage_leaves_the_checklist_with_its_items(owner_client, owner, setup):
     type(setup.entry).objects.filter(pk=setup.entry.pk).update(is_retired=True)
+    catalog_changed()
 
-    plan = owner_client.get("/plan/").content.decode()
+    checklist, retired = checklist_and_retired(owner_client)
 
-    assert setup.skills["python"].name not in plan
+    assert setup.skills["python"].name not in checklist
+    assert setup.skills["python"].name in retired
+    assert setup.skills["algebra"].name not in retired  # never started: nothing to keep
     assert percent(owner_client) == "0%"
     assert SkillProgress.objects.filter(user=owner).count() == 1
 

@@ -9,10 +9,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from careers.models import Stage, StageSkill
+from careers.signals import catalog_changed
 from tests.factories import RegionFactory, SalaryBandFactory, SkillFactory, StageSkillFactory
 from tests.tracker_helpers import grow_tenfold, make_role, target
 from tracker import services
-from tracker.models import EventKind, Profile, ProgressEvent, SkillProgress
+from tracker.models import Profile, ProgressEvent, SkillProgress
 
 URL = "/dashboard/"
 DASH = "\u2013"  # between the figures of a band
@@ -107,7 +109,7 @@ def test_empty_states_say_what_to_do_next(owner_client, setup):
     html = owner_client.get(URL).content.decode()
 
     plan = reverse("tracker:plan")
-    assert f'Complete one in <a href="{plan}">your plan</a> and your pace' in html
+    assert f'Complete one in <a href="{plan}">your plan</a> and your checklist pace' in html
 
 
 def test_the_expected_pay_is_the_regional_band_with_its_source(owner_client, owner, setup):
@@ -213,23 +215,71 @@ def test_recent_activity_shows_the_last_ten(owner_client, owner, setup):
 
 
 def test_it_shows_pace_and_an_estimate_when_there_is_a_pace(owner_client, owner, setup):
+    Stage.objects.filter(pk=setup.senior.pk).update(years_min=7, years_max=9)
     finish_entry(owner, setup)
-    old = ProgressEvent.objects.filter(user=owner, kind=EventKind.SKILL).first()
-    assert old is not None
-    ProgressEvent.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=40))
+    SkillProgress.objects.filter(user=owner, skill=setup.skills["python"]).update(
+        completed_at=timezone.now() - timedelta(days=40)
+    )
 
     html = owner_client.get(URL).content.decode()
 
     # 2 completions in the last 28 days: half an item a week; 3 left: about 5-8 weeks.
-    assert "Pace: 0.5 items a week over the last 4 weeks." in html
-    assert "At that pace, Senior engineer in about 5-8 weeks: an estimate, not a promise." in html
+    assert "Checklist pace: 0.5 items a week" in html
+    assert (
+        "At your checklist pace, you would tick off the last item on the way to Senior engineer"
+        " in about 5-8 weeks: an estimate, not a promise." in html
+    )
+    assert "The catalog puts Senior engineer at 7-9 years of experience" in html
+
+
+def test_without_years_in_the_catalog_the_estimate_stands_alone(owner_client, owner, setup):
+    Stage.objects.filter(pk=setup.senior.pk).update(years_min=None, years_max=None)
+    finish_entry(owner, setup)
+
+    html = owner_client.get(URL).content.decode()
+
+    assert "At your checklist pace" in html
+    assert "years of experience" not in html
+
+
+def test_ticking_and_unticking_makes_no_pace(owner_client, owner, setup):
+    for _ in range(6):
+        for status in ("done", "learning"):
+            services.skill_set_status(user=owner, skill_id=setup.skills["python"].pk, status=status)
+
+    html = owner_client.get(URL).content.decode()
+
+    assert "No items completed in the last 4 weeks" in html
+    assert "At your checklist pace" not in html
+
+
+def test_ticking_again_counts_once(owner_client, owner, setup):
+    for status in ("done", "learning", "done", "learning", "done"):
+        services.skill_set_status(user=owner, skill_id=setup.skills["python"].pk, status=status)
+    services.skill_set_status(user=owner, skill_id=setup.skills["algebra"].pk, status="done")
+
+    html = owner_client.get(URL).content.decode()
+
+    # 2 items in 4 weeks (not 4 ticks): half an item a week.
+    assert "Checklist pace: 0.5 items a week" in html
+
+
+def test_recommended_and_retired_items_make_no_pace(owner_client, owner, setup):
+    services.skill_set_status(user=owner, skill_id=setup.skills["spark"].pk, status="done")
+    services.skill_set_status(user=owner, skill_id=setup.skills["algebra"].pk, status="done")
+    StageSkill.objects.filter(skill=setup.skills["algebra"]).update(is_retired=True)
+    catalog_changed()
+
+    html = owner_client.get(URL).content.decode()
+
+    assert "No items completed in the last 4 weeks" in html
 
 
 def test_without_a_pace_there_is_no_estimate(owner_client, setup):
     html = owner_client.get(URL).content.decode()
 
     assert "No items completed in the last 4 weeks" in html
-    assert "At that pace" not in html
+    assert "At your checklist pace" not in html
 
 
 def test_it_never_shows_another_persons_data(owner_client, owner, other_user, setup):
@@ -262,37 +312,37 @@ def test_it_greets_by_display_name(owner_client, owner, setup):
     assert "Hello, Ana." in owner_client.get(URL).content.decode()
 
 
-def test_it_runs_a_fixed_number_of_queries_however_much_data_and_two_when_nothing_changed(
+def test_it_runs_eight_queries_however_much_data_and_two_when_nothing_changed(
     owner_client, owner, other_user, setup, django_assert_num_queries
 ):
     set_region(owner, RegionFactory.create())
     finish_entry(owner, setup)
     # 1 the account, 2 the profile with its region (its progress version keys the kept page),
     # 3 the active goal with its role and target stage, 4-5 this person's progress on the role's
-    # skills and on its milestones, 6 COUNT of completions in the last 28 days, 7 every goal
-    # with its target stage and 8 the item events (the burn-up chart), 9 the last ten events
-    # (with their items). The role's items and salary bands come from the catalog
+    # skills and on its milestones (their completion dates make the pace), 6 the last ten events
+    # (with their items), 7 every goal with its target stage and 8 the item events (the burn-up
+    # chart). The role's items and salary bands come from the catalog
     # cache; after a catalog change the first request reads them (the stage skills, the
     # milestones, the bands with their sources). Until the person's data or the catalog
     # changes, the page is served as it was rendered: the account and the profile alone.
-    with django_assert_num_queries(9 + 3):
+    with django_assert_num_queries(8 + 3):
         assert owner_client.get(URL).status_code == 200
     with django_assert_num_queries(2):
         assert owner_client.get(URL).status_code == 200
     services.mark_changed(owner)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         assert owner_client.get(URL).status_code == 200
 
     grow_tenfold(owner, setup)
     grow_tenfold(other_user, setup)
     assert SkillProgress.objects.filter(user=owner).count() > 50
 
-    with django_assert_num_queries(9 + 3):
+    with django_assert_num_queries(8 + 3):
         assert owner_client.get(URL).status_code == 200
     with django_assert_num_queries(2):
         assert owner_client.get(URL).status_code == 200
     services.mark_changed(owner)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         assert owner_client.get(URL).status_code == 200
 
 

@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from tests.browser.data import MLE, person_with_progress
+from tests.browser.data import MLE, person_with_progress, retire_worked_on_items
 from tests.factories import UserFactory
 from tests.history_data import person_with_a_month_of_history
 from tests.html_checker import html_errors
@@ -78,6 +78,9 @@ def test_it_renders_valid_html_on_every_page(shipped_catalog, tmp_path):
         "password reset, done": _page(visitor, "/accounts/reset/done/"),
         "not found": _page(visitor, "/no-such-page/", status=404),
     }
+    retire_worked_on_items()
+    documents["plan, retired items"] = _page(member, "/plan/")
+    assert "Retired from the catalog" in documents["plan, retired items"]
     # The reset link was good: the form to choose a new password is what was checked.
     assert re.search(r'name="new_password1"', documents["password reset, new password"])
 

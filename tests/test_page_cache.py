@@ -13,11 +13,10 @@ from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
-from careers.models import Skill
 from tests.factories import RegionFactory
 from tests.tracker_helpers import make_role, target
-from tracker import page_cache, selectors, services, views
-from tracker.models import EventKind, Profile, ProgressEvent, SkillProgress, SkillStatus
+from tracker import page_cache, services, views
+from tracker.models import Profile, SkillProgress, SkillStatus
 
 PLAN, DASHBOARD = "/plan/", "/dashboard/"
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -191,19 +190,25 @@ def test_another_persons_copy_is_never_served(owner_client, owner, other_user, s
     assert "other" not in re.findall(r"Hello, (\w+)", owner_client.get(DASHBOARD).content.decode())
 
 
-def test_the_dashboard_copy_lasts_until_a_completion_leaves_the_pace_window(owner, setup):
-    now = timezone.now()
-    skill = Skill.objects.first()
-    event = ProgressEvent.objects.create(
-        user=owner, kind=EventKind.SKILL, skill=skill, from_state="learning", to_state="done"
-    )
-    ProgressEvent.objects.filter(pk=event.pk).update(created_at=now - timedelta(days=27))
+def test_the_dashboard_copy_lasts_until_a_completion_leaves_the_pace_window(
+    owner_client, owner, setup, monkeypatch
+):
+    services.skill_set_status(user=owner, skill_id=setup.skills["python"].pk, status="done")
+    completed = timezone.now() - timedelta(days=27)
+    SkillProgress.objects.filter(user=owner).update(completed_at=completed)
+    services.mark_changed(owner)
+    ends = []
+    real = views._dashboard_context
 
-    count, until = selectors.completions_window(owner, now=now)
+    def recorded(*args):
+        context, until = real(*args)
+        ends.append(until)
+        return context, until
 
-    assert count == 1
-    assert until == now - timedelta(days=27) + timedelta(days=28)
-    assert selectors.completions_window(owner, now=until + timedelta(seconds=1)) == (0, None)
+    monkeypatch.setattr(views, "_dashboard_context", recorded)
+    owner_client.get(DASHBOARD)
+
+    assert ends == [completed + timedelta(days=28)]
 
 
 def test_an_expired_copy_is_rendered_again(owner_client, owner, setup, monkeypatch):

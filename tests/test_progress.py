@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from tracker.progress import (
     Band,
     Item,
+    Move,
     Stage,
     compute,
+    done_at,
     estimate_time,
     expected_salary,
     pace_per_week,
+    pace_window,
     percent,
 )
 
@@ -362,3 +366,119 @@ def test_it_estimates_time_to_target_as_a_range(completed, remaining, pace, labe
     assert pace_per_week(completed) == pace
     estimate = estimate_time(remaining, pace)
     assert (estimate.label if estimate else None) == label
+
+
+# --- Pace: what counts -------------------------------------------------------------------------
+
+NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+DAY = timedelta(days=1)
+RETIRED_SKILL = skill(8, "Hadoop", retired=True)
+WITH_RETIRED = replace(ENTRY, skills=(*ENTRY.skills, RETIRED_SKILL))
+# Senior as the target: Python, linear algebra, portfolio, PyTorch, deploy, MLOps, mentor count.
+COUNTED = compute(
+    (WITH_RETIRED, MID, SENIOR, RESEARCH), target_stage_id=SENIOR.id, done=()
+).counting_keys
+
+
+def tick(item: Item, ago: timedelta) -> Move:
+    return Move(key=item.key, at=NOW - ago, done=True)
+
+
+def untick(item: Item, ago: timedelta) -> Move:
+    return Move(key=item.key, at=NOW - ago, done=False)
+
+
+def toggles(item: Item, times: int) -> list[Move]:
+    """Ticked and unticked `times` times over the last hours."""
+    moves = []
+    for i in range(times):
+        moves += [tick(item, timedelta(hours=2 * times - 2 * i)), untick(item, timedelta(hours=1))]
+    return moves
+
+
+COUNT_CASES = [
+    # id, moves (the person's log, in any order), items counted, when the count next changes
+    ("nothing done", [], 0, None),
+    ("one tick today", [tick(PY, timedelta(0))], 1, NOW + 28 * DAY),
+    ("ticked and unticked six times counts nothing", toggles(PY, 6), 0, None),
+    (
+        "ticked, unticked, ticked again counts once, at the last tick",
+        [tick(PY, 3 * DAY), untick(PY, 2 * DAY), tick(PY, DAY)],
+        1,
+        NOW + 27 * DAY,
+    ),
+    (
+        "ticked twice in a row counts once",
+        [tick(PY, 5 * DAY), tick(PY, 4 * DAY)],
+        1,
+        NOW + 24 * DAY,
+    ),
+    ("completed exactly 28 days ago is inside", [tick(PY, 28 * DAY)], 1, NOW),
+    ("completed just outside the window", [tick(PY, 28 * DAY + timedelta(seconds=1))], 0, None),
+    ("completed long ago and still done", [tick(PY, 40 * DAY)], 0, None),
+    (
+        "done long ago, unticked and ticked again today: the completion is today's",
+        [tick(PY, 40 * DAY), untick(PY, timedelta(hours=2)), tick(PY, timedelta(hours=1))],
+        1,
+        NOW + 28 * DAY - timedelta(hours=1),
+    ),
+    ("ticked in the window, unticked since", [tick(PY, 10 * DAY), untick(PY, DAY)], 0, None),
+    ("a retired item counts nothing", [tick(RETIRED_SKILL, DAY)], 0, None),
+    ("a recommended skill counts nothing", [tick(R_LANG, DAY)], 0, None),
+    ("an item past the target counts nothing", [tick(LEAD, DAY)], 0, None),
+    ("a move after the window's end is not made yet", [tick(PY, -DAY)], 0, None),
+    (
+        "each item once; the oldest says when the count drops",
+        [
+            *toggles(LINALG, 3),
+            tick(PY, 20 * DAY),
+            tick(PORTFOLIO, 2 * DAY),
+            untick(PORTFOLIO, DAY),
+            tick(PORTFOLIO, timedelta(0)),
+            tick(DEPLOY, 6 * DAY),
+        ],
+        3,
+        NOW + 8 * DAY,
+    ),
+    (
+        "the log's order does not matter, only the times",
+        [tick(PY, DAY), untick(PY, 2 * DAY), tick(PY, 3 * DAY)],
+        1,
+        NOW + 27 * DAY,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("moves", "completed", "until"),
+    [case[1:] for case in COUNT_CASES],
+    ids=[case[0] for case in COUNT_CASES],
+)
+def test_an_item_counts_once_if_it_ends_the_window_done_and_was_completed_in_it(
+    moves, completed, until
+) -> None:
+    window = pace_window(done_at(moves, NOW), now=NOW, counted=COUNTED)
+
+    assert (window.completed, window.until) == (completed, until)
+    assert window.per_week == pace_per_week(completed)
+
+
+def test_the_window_can_end_at_any_moment_of_the_log() -> None:
+    moves = [tick(PY, 40 * DAY), untick(PY, 35 * DAY), tick(TORCH, 30 * DAY)]
+
+    def completed(end: datetime) -> int:
+        return pace_window(done_at(moves, end), now=end, counted=COUNTED).completed
+
+    # 36 days ago Python was done; 30 days ago it was not, and PyTorch was just done.
+    assert done_at(moves, NOW - 36 * DAY) == {PY.key: NOW - 40 * DAY}
+    assert completed(NOW - 36 * DAY) == 1
+    assert done_at(moves, NOW - 30 * DAY) == {TORCH.key: NOW - 30 * DAY}
+    assert completed(NOW - 30 * DAY) == 1
+    assert completed(NOW) == 0
+
+
+def test_the_window_reads_progress_rows_as_well_as_the_log() -> None:
+    # What the plan's rows hold: each item done now with its completion date.
+    rows = {PY.key: NOW - 3 * DAY, TORCH.key: NOW - 30 * DAY, R_LANG.key: NOW}
+
+    assert pace_window(rows, now=NOW, counted=COUNTED).completed == 1

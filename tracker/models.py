@@ -200,11 +200,6 @@ class ProgressEvent(models.Model):
             # Dashboard, "recent activity": WHERE user_id = ? ORDER BY created_at DESC, id DESC
             # LIMIT 10, read in index order and stopped after ten, however long the history.
             models.Index(fields=["user", "-created_at", "-id"], name="event_user_recent"),
-            # Dashboard, pace: COUNT(*) WHERE user_id = ? AND to_state = 'done' AND created_at
-            # >= ?: one range of the index, which holds every column the count reads, so the
-            # count never visits the table. Not a partial index: with prepared statements the
-            # state is a parameter, and PostgreSQL's generic plans cannot use a predicate on it.
-            models.Index(fields=["user", "to_state", "created_at"], name="event_user_state_time"),
         ]
 
     def __str__(self) -> str:

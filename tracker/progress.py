@@ -7,8 +7,9 @@ dataclasses below, and get dataclasses back. That keeps every rule unit-testable
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Literal
 
@@ -137,6 +138,11 @@ class Progress:
     @property
     def target_reached(self) -> bool:
         return self.target is not None and self.target.reached
+
+    @cached_property
+    def counting_keys(self) -> frozenset[ItemKey]:
+        """The items that count towards the target (those `done` and `total` count)."""
+        return frozenset(i.key for sp in self.path for i in sp.items)
 
     def stage(self, stage_id: int) -> StageProgress | None:
         return next((sp for sp in self.stages if sp.stage.id == stage_id), None)
@@ -325,8 +331,62 @@ def expected_salary(
 
 # --- Pace -------------------------------------------------------------------------------------
 
+PACE_WINDOW = timedelta(days=PACE_WINDOW_DAYS)
+
+
+@dataclass(frozen=True)
+class Move:
+    """One change of an item's state, as the person's event log has it: at `at`, the item `key`
+    was left done (`done`) or not done (learning, not started, unticked)."""
+
+    key: ItemKey
+    at: datetime
+    done: bool
+
+
+def done_at(moves: Iterable[Move], at: datetime) -> dict[ItemKey, datetime]:
+    """The items done at the moment `at`, each with when it was last completed, replaying the
+    moves made up to then (in any order given; ties keep the given order). A tick then an untick
+    leaves nothing; a tick, untick and tick again leaves the item completed at the last tick."""
+    done: dict[ItemKey, datetime] = {}
+    for move in sorted((m for m in moves if m.at <= at), key=lambda m: m.at):
+        if move.done:
+            done[move.key] = move.at
+        else:
+            done.pop(move.key, None)
+    return done
+
+
+@dataclass(frozen=True)
+class PaceWindow:
+    # Counting items done at the window's end and completed inside it.
+    completed: int
+    # When the count next changes by time alone: the oldest of them leaves the window then.
+    until: datetime | None
+
+    @property
+    def per_week(self) -> float:
+        return pace_per_week(self.completed)
+
+
+def pace_window(
+    completed: Mapping[ItemKey, datetime], *, now: datetime, counted: Collection[ItemKey]
+) -> PaceWindow:
+    """The checklist pace's window: the 28 days up to `now`, both ends included.
+
+    `completed`: the items done at `now`, each with when it was (last) completed, as
+    `done_at(moves, now)` gives or the person's progress rows hold (an item no longer done is
+    not in it). `counted`: the items that count (`Progress.counting_keys`): recommended and
+    retired items, and items off the way to the target, never make a pace. An item counts once,
+    whatever its history: ticking and unticking counts nothing, ticking again counts once, at
+    the last tick."""
+    start = now - PACE_WINDOW
+    inside = [at for key, at in completed.items() if key in counted and start <= at <= now]
+    return PaceWindow(completed=len(inside), until=min(inside) + PACE_WINDOW if inside else None)
+
 
 def pace_per_week(completed_in_window: int) -> float:
+    """Items a week, from the count of a 28-day window (`PaceWindow.completed`)."""
     return completed_in_window / PACE_WINDOW_WEEKS
 
 
@@ -345,7 +405,10 @@ class Estimate:
 
 
 def estimate_time(remaining: int, pace: float) -> Estimate | None:
-    """A range, not a promise: the pace may run 25% faster or slower than the last 4 weeks."""
+    """How long the `remaining` counting items (`Progress.remaining`) take at `pace` items a
+    week (`pace_per_week`): a range, not a promise, as the pace may run 25% faster or slower
+    than over the last 4 weeks. None without a pace or without anything left. It measures the
+    checklist alone, never the years of experience a stage asks for."""
     if pace <= 0 or remaining <= 0:
         return None
     fast = remaining / (pace * 1.25)

@@ -5,12 +5,11 @@ catalog version (careers.cache)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import cached_property
 
 from django.contrib.auth.models import User
-from django.db.models import Count, Min, TextChoices
-from django.utils import timezone
+from django.db.models import TextChoices
 
 from careers import cache as catalog_cache
 from careers.models import Milestone, MilestoneKind, SalaryBand, SkillCategory, Stage, StageSkill
@@ -19,6 +18,7 @@ from careers.salaries import Band
 from . import burnup as burnup_rules
 from . import progress
 from .models import (
+    EventKind,
     Goal,
     MilestoneProgress,
     Profile,
@@ -27,8 +27,8 @@ from .models import (
     SkillStatus,
     skill_shown_date,
 )
+from .progress import ItemKey, PaceWindow, StageProgress
 from .progress import Stage as ProgressStage
-from .progress import StageProgress
 
 # A milestone's states in its events and its check-off form.
 DONE = "done"
@@ -68,15 +68,22 @@ class RoleStructure:
     stages: tuple[progress.Stage, ...]
     # Each item's category (skills) or kind (milestones).
     details: dict[progress.ItemKey, str]
+    # The retired stages that have items, every item of them retired with its stage: nobody
+    # checks them off or counts them, but their owners still see what they did there.
+    retired_stages: tuple[progress.Stage, ...] = ()
 
     @cached_property
     def items(self) -> dict[progress.ItemKey, tuple[int, progress.Item]]:
-        """Every item with the id of its stage."""
+        """Every item with the id of its stage, retired ones included."""
         return {
             item.key: (stage.id, item)
-            for stage in self.stages
+            for stage in sorted((*self.stages, *self.retired_stages), key=lambda s: s.position)
             for item in (*stage.skills, *stage.milestones)
         }
+
+    @cached_property
+    def stage_titles(self) -> dict[int, str]:
+        return {stage.id: stage.title for stage in (*self.stages, *self.retired_stages)}
 
     def ids(self, kind: progress.ItemKind) -> list[int]:
         return [item_id for item_kind, item_id in self.items if item_kind == kind]
@@ -99,13 +106,14 @@ def _label(choices: type[TextChoices], value: str) -> str:
 
 
 def _read_structure(role_id: int) -> RoleStructure:
+    # Retired stages too: their items are the retired ones a plan still shows their owner.
     stage_skills = (
-        StageSkill.objects.filter(role_id=role_id, stage__is_retired=False)
+        StageSkill.objects.filter(role_id=role_id)
         .select_related("skill", "stage")
         .order_by("stage__position", "-required", "position", "id")
     )
     milestones = (
-        Milestone.objects.filter(role_id=role_id, stage__is_retired=False)
+        Milestone.objects.filter(role_id=role_id)
         .select_related("stage")
         .order_by("stage__position", "position", "id")
     )
@@ -121,7 +129,7 @@ def _read_structure(role_id: int) -> RoleStructure:
             id=ss.skill_id,
             name=ss.skill.name,
             required=ss.required,
-            retired=ss.is_retired or ss.skill.is_retired,
+            retired=ss.is_retired or ss.skill.is_retired or ss.stage.is_retired,
         )
         skills.setdefault(ss.stage_id, []).append(item)
         details[item.key] = _label(SkillCategory, ss.skill.category)
@@ -131,25 +139,27 @@ def _read_structure(role_id: int) -> RoleStructure:
             kind=progress.MILESTONE,
             id=milestone.pk,
             name=milestone.title,
-            retired=milestone.is_retired,
+            retired=milestone.is_retired or milestone.stage.is_retired,
         )
         stage_milestones.setdefault(milestone.stage_id, []).append(item)
         details[item.key] = _label(MilestoneKind, milestone.kind)
-    ordered = sorted(stages.values(), key=lambda stage: stage.position)
+    ordered = [
+        progress.Stage(
+            id=stage.pk,
+            title=stage.title,
+            level=stage.level,
+            position=stage.position,
+            skills=tuple(skills.get(stage.pk, ())),
+            milestones=tuple(stage_milestones.get(stage.pk, ())),
+        )
+        for stage in sorted(stages.values(), key=lambda stage: (stage.position, stage.pk))
+    ]
+    retired = {stage.pk for stage in stages.values() if stage.is_retired}
     return RoleStructure(
         role_id=role_id,
-        stages=tuple(
-            progress.Stage(
-                id=stage.pk,
-                title=stage.title,
-                level=stage.level,
-                position=stage.position,
-                skills=tuple(skills.get(stage.pk, ())),
-                milestones=tuple(stage_milestones.get(stage.pk, ())),
-            )
-            for stage in ordered
-        ),
+        stages=tuple(stage for stage in ordered if stage.id not in retired),
         details=details,
+        retired_stages=tuple(stage for stage in ordered if stage.id in retired),
     )
 
 
@@ -260,6 +270,32 @@ class Plan:
     def next_steps(self) -> list[Row]:
         return [self.rows[item.key] for item in self.progress.next_steps]
 
+    @cached_property
+    def completions(self) -> dict[ItemKey, datetime]:
+        """The items done, each with when it was completed (the pace's input)."""
+        return {
+            key: row.changed_at
+            for key, row in self.rows.items()
+            if row.done and row.changed_at is not None
+        }
+
+    def pace(self, now: datetime) -> PaceWindow:
+        """The checklist pace over the 28 days up to `now` (no query: the rows hold it)."""
+        return progress.pace_window(self.completions, now=now, counted=self.progress.counting_keys)
+
+    @cached_property
+    def retired(self) -> list[tuple[str, list[Row]]]:
+        """The items the catalog retired that the person started, did or wrote about, by stage
+        (its title) in catalog order: shown at the end of their plan, counted nowhere."""
+        grouped: dict[int, list[Row]] = {}
+        for row in self.rows.values():
+            if row.item.retired and (
+                row.status != SkillStatus.NOT_STARTED or row.note or row.evidence_url
+            ):
+                grouped.setdefault(row.stage_id, []).append(row)
+        titles = self.structure.stage_titles
+        return [(titles[stage_id], rows) for stage_id, rows in grouped.items()]
+
     def section(self, sp: StageProgress) -> Section:
         return Section(
             progress=sp,
@@ -321,21 +357,26 @@ def recent_events(user: User) -> list[ProgressEvent]:
     return list(events[:RECENT_EVENTS_LIMIT])
 
 
-def completions_window(user: User, *, now: datetime | None = None) -> tuple[int, datetime | None]:
-    """Completions in the pace window (the last four weeks), and when that count next changes by
-    time alone, as the oldest of them leaves the window; None when there are none (1 query).
-
-    Only skill and milestone events ever end in "done", so the state alone says an event is a
-    completion, and the event_user_state_time index holds every column the count reads.
-    """
-    now = now or timezone.now()
-    window = timedelta(days=progress.PACE_WINDOW_DAYS)
-    found = ProgressEvent.objects.filter(
-        user=user, to_state=DONE, created_at__gte=now - window
-    ).aggregate(count=Count("id"), first=Min("created_at"))
-    if not found["count"]:
-        return 0, None
-    return found["count"], found["first"] + window
+def moves(user: User) -> list[progress.Move]:
+    """Every check-off and un-check-off the person made, oldest first, as the pace rules read
+    them (`progress.done_at`, `progress.pace_window`): the state of their checklist at any past
+    moment (1 query, in the order of the event_user_recent index). Skill events end in
+    "learning", "not_started" or "done", milestone events in "not_done" or "done"."""
+    events = (
+        ProgressEvent.objects.filter(user=user, kind__in=[EventKind.SKILL, EventKind.MILESTONE])
+        .order_by("created_at", "id")
+        .values_list("kind", "skill_id", "milestone_id", "to_state", "created_at")
+    )
+    return [
+        progress.Move(
+            key=(progress.SKILL, skill_id)
+            if kind == EventKind.SKILL
+            else (progress.MILESTONE, milestone_id),
+            at=created_at,
+            done=to_state == DONE,
+        )
+        for kind, skill_id, milestone_id, to_state, created_at in events
+    ]
 
 
 def target_choices() -> list[tuple[str, list[Stage]]]:
@@ -359,12 +400,13 @@ def burnup(
     *,
     goal: Goal | None = None,
     catalog_version: int | None = None,
-    completed: int | None = None,
+    pace: float | None = None,
 ) -> dict[str, object]:
     """The context of templates/tracker/_burnup.html for this person: their done items against
-    the total up to their target, day by day, with their pace and the estimate ahead (4 queries:
-    the goal, their goals, their item events, the completions in the pace window; a page that
-    has read the goal or the completions already passes them)."""
+    the total up to their target, day by day, with their pace and the estimate ahead (3 queries:
+    the goal, their goals, their item events; a page that has read the goal passes it, one that
+    has worked out the pace from the progress rows passes that, else it comes from the events
+    by the same rule, `progress.pace_window`)."""
     if catalog_version is None:
         catalog_version = catalog_cache.version()
     if goal is None:
@@ -374,6 +416,7 @@ def burnup(
     # Every target the person has had, each counting from when it was chosen, with the items on
     # its way as the catalog has them now (the catalog keeps no history of its own).
     scopes = []
+    counted: frozenset[progress.ItemKey] = frozenset()
     for past in Goal.objects.filter(user=user).select_related("target_stage").order_by("pk"):
         structure = role_structure(past.role_id, catalog_version)
         stages = structure.plan_stages(past.target_stage)
@@ -382,23 +425,20 @@ def burnup(
             item.key for stage in stages if stage.id in path for item in stage.counting_items
         )
         scopes.append(burnup_rules.Scope(since=timezone.localtime(past.created_at), keys=keys))
-    events = ProgressEvent.objects.filter(
-        user=user, kind__in=[progress.SKILL, progress.MILESTONE]
-    ).order_by("created_at", "id")
+        if past.pk == goal.pk:
+            counted = keys
+    person_moves = moves(user)
     changes = [
-        burnup_rules.Change(
-            at=timezone.localtime(at),
-            key=(progress.SKILL, skill_id) if skill_id else (progress.MILESTONE, milestone_id),
-            done=to_state == DONE,
-        )
-        for at, skill_id, milestone_id, to_state in events.values_list(
-            "created_at", "skill_id", "milestone_id", "to_state"
-        )
+        burnup_rules.Change(at=timezone.localtime(move.at), key=move.key, done=move.done)
+        for move in person_moves
     ]
     points = burnup_rules.series(changes, scopes, today=timezone.localdate())
-    if completed is None:
-        completed, _ = completions_window(user)
-    pace = progress.pace_per_week(completed)
+    if pace is None:
+        now = timezone.now()
+        window = progress.pace_window(
+            progress.done_at(person_moves, now), now=now, counted=counted
+        )
+        pace = window.per_week
     remaining = points[-1].total - points[-1].done if points else 0
     estimate = progress.estimate_time(remaining, pace)
     return {

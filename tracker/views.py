@@ -116,13 +116,13 @@ def _dashboard_context(
         )
         if band is not None:
             next_pay = {"band": band, "national": national}
-    completed, until = selectors.completions_window(request.user)
+    window = plan.pace(timezone.now())
+    pace = window.per_week
     # The burn-up chart runs to today: a page kept overnight would end on yesterday.
     tomorrow = timezone.make_aware(
         datetime.combine(timezone.localdate() + timedelta(days=1), time.min)
     )
-    until = tomorrow if until is None else min(until, tomorrow)
-    pace = progress.pace_per_week(completed)
+    until = tomorrow if window.until is None else min(window.until, tomorrow)
     context = {
         "goal": goal,
         "profile": profile,
@@ -135,7 +135,7 @@ def _dashboard_context(
         "events": selectors.recent_events(request.user),
         "pace": pace,
         "estimate": progress.estimate_time(result.remaining, pace),
-        **selectors.burnup(request.user, goal=goal, catalog_version=version, completed=completed),
+        **selectors.burnup(request.user, goal=goal, catalog_version=version, pace=pace),
         # Check-offs from the dashboard come back to its list when JavaScript is off.
         "next_url": reverse("tracker:dashboard") + "#next-steps",
     }

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from careers.models import Level, Milestone, Role, Skill, Stage
+from careers.models import Level, Milestone, Role, Skill, Stage, StageSkill
+from careers.signals import catalog_changed
 from tests.factories import UserFactory
 from tracker import services
 
@@ -58,3 +59,14 @@ def person_with_progress(username: str = "ana"):
         evidence_url="https://example.com/diploma?year=2024&field=cs",
     )
     return user
+
+
+def retire_worked_on_items() -> None:
+    """Retires, as the admin's action does, what `person_with_progress` worked on: the first
+    stage's first milestone (done, with a note and evidence) and its fourth required skill (being
+    learnt), so that their plan ends with "Retired from the catalog"."""
+    mle = shipped_role()
+    skill = mle.required_skills(mle.first)[3]
+    StageSkill.objects.filter(role=mle.role, skill=skill).update(is_retired=True)
+    Milestone.objects.filter(pk=mle.milestones(mle.first)[0].pk).update(is_retired=True)
+    catalog_changed()

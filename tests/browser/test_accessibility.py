@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import run_axe
-from tests.browser.data import MLE, person_with_progress
+from tests.browser.data import MLE, person_with_progress, retire_worked_on_items
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -55,6 +55,15 @@ def test_it_passes_axe_on_a_page_of_ones_own(page, context, log_in, shipped_cata
     log_in(context, person_with_progress())
     page.goto(path)
 
+    assert violations_everywhere(page) == {}
+
+
+def test_it_passes_axe_on_a_plan_with_retired_items(page, context, log_in, shipped_catalog):
+    log_in(context, person_with_progress())
+    retire_worked_on_items()
+    page.goto("/plan/")
+
+    assert page.get_by_role("heading", name="Retired from the catalog").is_visible()
     assert violations_everywhere(page) == {}
 
 

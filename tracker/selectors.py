@@ -10,6 +10,7 @@ from functools import cached_property
 
 from django.contrib.auth.models import User
 from django.db.models import TextChoices
+from django.utils import timezone
 
 from careers import cache as catalog_cache
 from careers.models import Milestone, MilestoneKind, SalaryBand, SkillCategory, Stage, StageSkill

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracker', '0006_skill_status_default'),
+        ('tracker', '0007_drop_event_state_time_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

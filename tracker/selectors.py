@@ -436,9 +436,7 @@ def burnup(
     points = burnup_rules.series(changes, scopes, today=timezone.localdate())
     if pace is None:
         now = timezone.now()
-        window = progress.pace_window(
-            progress.done_at(person_moves, now), now=now, counted=counted
-        )
+        window = progress.pace_window(progress.done_at(person_moves, now), now=now, counted=counted)
         pace = window.per_week
     remaining = points[-1].total - points[-1].done if points else 0
     estimate = progress.estimate_time(remaining, pace)

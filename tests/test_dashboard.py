@@ -372,7 +372,7 @@ def test_a_kept_page_is_rendered_again_the_next_day_as_its_chart_ends_today(
     tomorrow = datetime.combine(timezone.localdate() + timedelta(days=1), datetime.min.time())
     later = timezone.make_aware(tomorrow + timedelta(minutes=1))
     monkeypatch.setattr(timezone, "now", lambda: later)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         after = owner_client.get(URL).content.decode()
     # The line that marks today has moved on a day.
     today_line = re.compile(r'<line class="burnup-today" x1="([\d.]+)"')

@@ -270,29 +270,30 @@ def test_it_runs_a_fixed_number_of_queries_however_much_data_and_two_when_nothin
     # 1 the account, 2 the profile with its region (its progress version keys the kept page),
     # 3 the active goal with its role and target stage, 4-5 this person's progress on the role's
     # skills and on its milestones, 6 COUNT of completions in the last 28 days, 7 every goal
-    # with its target stage and 8 the item events (the burn-up chart), 9 the last ten events
-    # (with their items). The role's items and salary bands come from the catalog
+    # with its target stage, 8 the catalog's dated records of their stages' items and 9 the item
+    # events (the burn-up chart), 10 the last ten events (with their items). The role's items and
+    # salary bands come from the catalog
     # cache; after a catalog change the first request reads them (the stage skills, the
     # milestones, the bands with their sources). Until the person's data or the catalog
     # changes, the page is served as it was rendered: the account and the profile alone.
-    with django_assert_num_queries(9 + 3):
+    with django_assert_num_queries(10 + 3):
         assert owner_client.get(URL).status_code == 200
     with django_assert_num_queries(2):
         assert owner_client.get(URL).status_code == 200
     services.mark_changed(owner)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         assert owner_client.get(URL).status_code == 200
 
     grow_tenfold(owner, setup)
     grow_tenfold(other_user, setup)
     assert SkillProgress.objects.filter(user=owner).count() > 50
 
-    with django_assert_num_queries(9 + 3):
+    with django_assert_num_queries(10 + 3):
         assert owner_client.get(URL).status_code == 200
     with django_assert_num_queries(2):
         assert owner_client.get(URL).status_code == 200
     services.mark_changed(owner)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         assert owner_client.get(URL).status_code == 200
 
 
@@ -322,7 +323,7 @@ def test_a_kept_page_is_rendered_again_the_next_day_as_its_chart_ends_today(
     tomorrow = datetime.combine(timezone.localdate() + timedelta(days=1), datetime.min.time())
     later = timezone.make_aware(tomorrow + timedelta(minutes=1))
     monkeypatch.setattr(timezone, "now", lambda: later)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         after = owner_client.get(URL).content.decode()
     # The line that marks today has moved on a day.
     today_line = re.compile(r'<line class="burnup-today" x1="([\d.]+)"')

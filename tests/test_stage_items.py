@@ -13,13 +13,14 @@ from careers.models import Milestone, Skill, Stage, StageItems, StageSkill
 from tests.factories import MilestoneFactory, SkillFactory, StageFactory, StageSkillFactory
 from tests.tracker_helpers import make_role, target
 from tracker import selectors, services
+from tracker.burnup import Chart
 from tracker.models import Goal, ProgressEvent
 
 pytestmark = pytest.mark.django_db
 
 
 def last_items(stage: Stage) -> list[list[object]]:
-    return StageItems.objects.filter(stage=stage).order_by("since", "id").last().items
+    return StageItems.objects.filter(stage=stage).order_by("-since", "-id")[0].items
 
 
 def test_every_change_to_a_stage_s_items_is_recorded_once():
@@ -105,6 +106,7 @@ def test_the_chart_s_total_steps_on_the_day_the_catalog_changed(owner):
 
     def totals() -> dict[object, tuple[int, int]]:
         chart = selectors.burnup(owner)["burnup"]
+        assert isinstance(chart, Chart)
         return {p.day: (p.done, p.total) for p in chart.changes}
 
     assert totals() == {day - timedelta(days=20): (0, 5), day - timedelta(days=10): (1, 5)}

@@ -365,7 +365,8 @@ def target_choices() -> list[tuple[str, list[Stage]]]:
 
 def _recorded_stage(stage_id: int, items: list[list[Any]]) -> ProgressStage:
     """A stage as careers.StageItems recorded it, for the progress rules to say what counted."""
-    skills, milestones = [], []
+    skills: list[progress.Item] = []
+    milestones: list[progress.Item] = []
     for kind, item_id, required, retired in items:
         item = progress.Item(kind=kind, id=item_id, name="", required=required, retired=retired)
         (skills if kind == progress.SKILL else milestones).append(item)

@@ -426,6 +426,8 @@ class StageItems(models.Model):
         ordering = ["stage", "since", "id"]
         indexes = [models.Index(fields=["stage", "since"], name="stage_items_stage_since")]
         verbose_name_plural = "stage items"
+        # A record the catalog's changes write, not part of the catalog: nobody edits it.
+        default_permissions = ()
 
     def __str__(self) -> str:
         return f"{self.stage_id} since {self.since:%Y-%m-%d %H:%M}: {len(self.items)} items"

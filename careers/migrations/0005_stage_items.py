@@ -45,6 +45,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name_plural': 'stage items',
+                'default_permissions': (),
                 'ordering': ['stage', 'since', 'id'],
                 'indexes': [models.Index(fields=['stage', 'since'], name='stage_items_stage_since')],
             },

@@ -414,8 +414,9 @@ class StageItems(models.Model):
     "milestone"; a skill is retired when its place on the stage or the skill itself is), so that
     a person's past can be measured against the catalog of the day (tracker.burnup). Which of them
     count is the tracker's rule (tracker.progress.Stage.counting_items), not this record's.
-    Written by careers.signals on every catalog change; a stage's first row also stands for the
-    time before it (migration 0005 recorded the catalog as it was then).
+    Written by careers.signals on every catalog change; the tracker reads a stage as it stood at
+    the end of its first row's day for the time before it (migration 0005 recorded the catalog as
+    it was then).
     """
 
     stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="+")

@@ -405,3 +405,30 @@ class SalaryBand(models.Model):
             errors["stage"] = "The stage belongs to another role."
         if errors:
             raise ValidationError(errors)
+
+
+class StageItems(models.Model):
+    """What a stage's checklist held from `since` on: one row each time its items changed.
+
+    `items` lists each item as the catalog had it, `[kind, id, required, retired]` ("skill" or
+    "milestone"; a skill is retired when its place on the stage or the skill itself is), so that
+    a person's past can be measured against the catalog of the day (tracker.burnup). Which of them
+    count is the tracker's rule (tracker.progress.Stage.counting_items), not this record's.
+    Written by careers.signals on every catalog change; the tracker reads a stage as it stood at
+    the end of its first row's day for the time before it (migration 0005 recorded the catalog as
+    it was then).
+    """
+
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="+")
+    items = models.JSONField()
+    since = models.DateTimeField()
+
+    class Meta:
+        ordering = ["stage", "since", "id"]
+        indexes = [models.Index(fields=["stage", "since"], name="stage_items_stage_since")]
+        verbose_name_plural = "stage items"
+        # A record the catalog's changes write, not part of the catalog: nobody edits it.
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.stage_id} since {self.since:%Y-%m-%d %H:%M}: {len(self.items)} items"

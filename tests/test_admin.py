@@ -25,7 +25,12 @@ REFUSAL = (
     "from checklists but stays in their history."
 )
 
-CATALOG_MODELS = [model._meta.model_name for model in apps.get_app_config("careers").get_models()]
+# What staff edit; careers.StageItems, a record the catalog's changes write, has no permissions.
+CATALOG_MODELS = [
+    model._meta.model_name
+    for model in apps.get_app_config("careers").get_models()
+    if model._meta.default_permissions
+]
 
 
 def url(model: str, view: str, *args: Any) -> str:

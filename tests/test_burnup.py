@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from tracker.burnup import BOX, Change, Point, Scope, chart, series
+from tracker.burnup import BOX, Change, Point, Scope, StageRecord, chart, series
 from tracker.progress import Estimate, ItemKey
 
 DAY = date(2026, 11, 1)
@@ -24,8 +24,13 @@ def tick(day: int, key, done: bool = True, hour: int = 12) -> Change:
     return Change(at=at(day, hour), key=key, done=done)
 
 
+# In the first table each item is alone on a stage of its own, which the catalog never changes.
+STAGE_OF = {A: 1, B: 2, C: 3, D: 4}
+UNCHANGED = [StageRecord(n, at(1, 0), frozenset([k])) for k, n in STAGE_OF.items()]
+
+
 def scope(day: int, *keys, hour: int = 9) -> Scope:
-    return Scope(since=at(day, hour), keys=frozenset(keys))
+    return Scope(since=at(day, hour), stage_ids=frozenset(STAGE_OF[key] for key in keys))
 
 
 def rows(points: list[Point]) -> list[tuple[int, int, int]]:
@@ -75,7 +80,81 @@ def rows(points: list[Point]) -> list[tuple[int, int, int]]:
     ],
 )
 def test_it_counts_done_and_total_at_the_end_of_each_day(changes, scopes, today, expected):
-    assert rows(series(changes, scopes, today=date(2026, 11, today))) == expected
+    assert rows(series(changes, scopes, UNCHANGED, today=date(2026, 11, today))) == expected
+
+
+def stage(stage_id: int, day: int, *keys, hour: int = 0) -> StageRecord:
+    return StageRecord(stage_id=stage_id, since=at(day, hour), keys=frozenset(keys))
+
+
+# Stage 1 holds A and B; stage 2 holds C. A person aims at stage 1 from day 1.
+ON_STAGE_1 = [Scope(since=at(1, 9), stage_ids=frozenset([1]))]
+UP_TO_STAGE_2 = [Scope(since=at(1, 9), stage_ids=frozenset([1, 2]))]
+
+
+@pytest.mark.parametrize(
+    ("changes", "scopes", "records", "today", "expected"),
+    [
+        # The catalog as it was: the total holds.
+        ([tick(2, A)], ON_STAGE_1, [stage(1, 1, A, B)], 3, [(1, 0, 2), (2, 1, 2), (3, 1, 2)]),
+        # The stage gains an item on day 10: the total steps up on day 10, not before.
+        (
+            [tick(2, A)],
+            ON_STAGE_1,
+            [stage(1, 1, A, B), stage(1, 10, A, B, D)],
+            12,
+            [(1, 0, 2), (2, 1, 2), (10, 1, 3), (12, 1, 3)],
+        ),
+        # An item retired on day 5 steps the total down; a done one takes done down with it.
+        (
+            [tick(2, A)],
+            ON_STAGE_1,
+            [stage(1, 1, A, B), stage(1, 5, B)],
+            6,
+            [(1, 0, 2), (2, 1, 2), (5, 0, 1), (6, 0, 1)],
+        ),
+        # A stage's first record stands for the time before it (the record began after the goal).
+        ([tick(2, A)], ON_STAGE_1, [stage(1, 3, A, B)], 3, [(1, 0, 2), (2, 1, 2), (3, 1, 2)]),
+        # A stage recorded item by item on its first day: all of that day's items stand before it.
+        (
+            [tick(2, A)],
+            ON_STAGE_1,
+            [stage(1, 5, A), stage(1, 5, A, B, hour=1), stage(1, 6, B)],
+            6,
+            [(1, 0, 2), (2, 1, 2), (5, 1, 2), (6, 0, 1)],
+        ),
+        # Catalog changes before the person's first target draw nothing of their own.
+        ([], ON_STAGE_1, [stage(1, 1, A), stage(1, 1, A, B, hour=5)], 2, [(1, 0, 2), (2, 0, 2)]),
+        # A change to a stage off the person's way: a point, but the total does not move.
+        (
+            [],
+            ON_STAGE_1,
+            [stage(1, 1, A, B), stage(2, 1, C), stage(2, 4, C, D)],
+            4,
+            [(1, 0, 2), (4, 0, 2)],
+        ),
+        # Two stages on the way: their records add up, each stepping on its own day.
+        (
+            [tick(2, C)],
+            UP_TO_STAGE_2,
+            [stage(1, 1, A, B), stage(2, 1, C), stage(2, 4, C, D), stage(1, 6, A)],
+            6,
+            [(1, 0, 3), (2, 1, 3), (4, 1, 4), (6, 1, 3)],
+        ),
+        # A new target under a changed catalog: steps as before, to the catalog of its day.
+        (
+            [tick(2, A)],
+            [*ON_STAGE_1, Scope(since=at(5, 9), stage_ids=frozenset([1, 2]))],
+            [stage(1, 1, A, B), stage(2, 1, C), stage(2, 3, C, D)],
+            5,
+            [(1, 0, 2), (2, 1, 2), (3, 1, 2), (5, 1, 4)],
+        ),
+        # A change after today is not drawn.
+        ([], ON_STAGE_1, [stage(1, 1, A, B), stage(1, 9, A)], 3, [(1, 0, 2), (3, 0, 2)]),
+    ],
+)
+def test_the_total_follows_the_catalog_of_each_day(changes, scopes, records, today, expected):
+    assert rows(series(changes, scopes, records, today=date(2026, 11, today))) == expected
 
 
 def points(*values: tuple[int, int, int]) -> list[Point]:

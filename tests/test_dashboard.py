@@ -312,7 +312,7 @@ def test_it_greets_by_display_name(owner_client, owner, setup):
     assert "Hello, Ana." in owner_client.get(URL).content.decode()
 
 
-def test_it_runs_eight_queries_however_much_data_and_two_when_nothing_changed(
+def test_it_runs_nine_queries_however_much_data_and_two_when_nothing_changed(
     owner_client, owner, other_user, setup, django_assert_num_queries
 ):
     set_region(owner, RegionFactory.create())
@@ -320,29 +320,29 @@ def test_it_runs_eight_queries_however_much_data_and_two_when_nothing_changed(
     # 1 the account, 2 the profile with its region (its progress version keys the kept page),
     # 3 the active goal with its role and target stage, 4-5 this person's progress on the role's
     # skills and on its milestones (their completion dates make the pace), 6 the last ten events
-    # (with their items), 7 every goal with its target stage and 8 the item events (the burn-up
-    # chart). The role's items and salary bands come from the catalog
-    # cache; after a catalog change the first request reads them (the stage skills, the
-    # milestones, the bands with their sources). Until the person's data or the catalog
-    # changes, the page is served as it was rendered: the account and the profile alone.
-    with django_assert_num_queries(8 + 3):
+    # (with their items), 7 every goal with its target stage, 8 the catalog's dated records of
+    # their stages' items and 9 the item events (the burn-up chart). The role's items and salary
+    # bands come from the catalog cache; after a catalog change the first request reads them (the
+    # stage skills, the milestones, the bands with their sources). Until the person's data or the
+    # catalog changes, the page is served as it was rendered: the account and the profile alone.
+    with django_assert_num_queries(9 + 3):
         assert owner_client.get(URL).status_code == 200
     with django_assert_num_queries(2):
         assert owner_client.get(URL).status_code == 200
     services.mark_changed(owner)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         assert owner_client.get(URL).status_code == 200
 
     grow_tenfold(owner, setup)
     grow_tenfold(other_user, setup)
     assert SkillProgress.objects.filter(user=owner).count() > 50
 
-    with django_assert_num_queries(8 + 3):
+    with django_assert_num_queries(9 + 3):
         assert owner_client.get(URL).status_code == 200
     with django_assert_num_queries(2):
         assert owner_client.get(URL).status_code == 200
     services.mark_changed(owner)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         assert owner_client.get(URL).status_code == 200
 
 
@@ -372,7 +372,7 @@ def test_a_kept_page_is_rendered_again_the_next_day_as_its_chart_ends_today(
     tomorrow = datetime.combine(timezone.localdate() + timedelta(days=1), datetime.min.time())
     later = timezone.make_aware(tomorrow + timedelta(minutes=1))
     monkeypatch.setattr(timezone, "now", lambda: later)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         after = owner_client.get(URL).content.decode()
     # The line that marks today has moved on a day.
     today_line = re.compile(r'<line class="burnup-today" x1="([\d.]+)"')

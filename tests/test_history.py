@@ -187,12 +187,12 @@ def test_it_runs_a_fixed_number_of_queries_however_long_the_history(
 ):
     log(owner, setup, 60)
     # 1 the account, 2 COUNT of the events, 3 the page of events with their items and goals,
-    # 4 the active goal, 5 every goal with its target stage, 6 the item events for the chart
-    # (its pace too). After a catalog change the first request
-    # reads the role's items (the stage skills, the milestones).
-    with django_assert_num_queries(6 + 2):
+    # 4 the active goal, 5 every goal with its target stage, 6 the catalog's dated records of the
+    # items of their targets' stages, 7 the item events for the chart (its pace too). After a
+    # catalog change the first request reads the role's items (the stage skills, the milestones).
+    with django_assert_num_queries(7 + 2):
         assert owner_client.get(URL).status_code == 200
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert owner_client.get(URL, {"kind": "skill", "page": 2}).status_code == 200
 
     log(owner, setup, 600, start=timezone.now() - timedelta(days=40))
@@ -200,9 +200,9 @@ def test_it_runs_a_fixed_number_of_queries_however_long_the_history(
     grow_tenfold(other_user, setup)
     assert ProgressEvent.objects.filter(user=owner).count() > 10 * 60
 
-    with django_assert_num_queries(6 + 2):
+    with django_assert_num_queries(7 + 2):
         assert owner_client.get(URL).status_code == 200
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert owner_client.get(URL, {"kind": "skill", "page": 2}).status_code == 200
 
 

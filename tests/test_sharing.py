@@ -451,25 +451,26 @@ def test_the_settings_page_runs_three_queries(
         assert owner_client.get(SETTINGS).status_code == 200
 
 
-def test_the_shared_page_runs_seven_queries_however_much_history(
+def test_the_shared_page_runs_eight_queries_however_much_history(
     owner_client, owner, setup, django_assert_num_queries
 ):
     token = make_link(owner_client)
     visitor = Client()
     # 1 the link with its owner and display name, 2 its view counted, 3 the owner's goal,
-    # 4 their skills, 5 their milestones, and the burn-up chart's 6 targets and 7 item events
-    # (its pace too); the role's checklist comes from the catalog cache
+    # 4 their skills, 5 their milestones, and the burn-up chart's 6 targets, 7 the catalog's
+    # dated records of their stages and 8 item events (its pace too); the role's checklist comes
+    # from the catalog cache
     # (2 more queries the first time).
-    with django_assert_num_queries(7 + 2):
+    with django_assert_num_queries(8 + 2):
         assert visitor.get(page_url(token)).status_code == 200
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert visitor.get(page_url(token)).status_code == 200
 
     grow_tenfold(owner, setup)
 
-    with django_assert_num_queries(7 + 2):
+    with django_assert_num_queries(8 + 2):
         assert visitor.get(page_url(token)).status_code == 200
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert visitor.get(page_url(token)).status_code == 200
 
 

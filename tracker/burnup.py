@@ -33,9 +33,19 @@ class Change:
 
 @dataclass(frozen=True)
 class Scope:
-    """The items that count from `since` on: those on the way to the target chosen then, as the
-    catalog has them."""
+    """The stages on the way to the target chosen at `since`, whose items count from then on."""
 
+    since: datetime
+    stage_ids: frozenset[int]
+
+
+@dataclass(frozen=True)
+class StageRecord:
+    """A stage's counting items from `since` on, as the catalog had them then (careers.StageItems).
+    Records come in the order they were made. Nothing older than a stage's first record is known,
+    so the stage as it was at the end of that day stands for the time before it."""
+
+    stage_id: int
     since: datetime
     keys: frozenset[ItemKey]
 
@@ -49,27 +59,52 @@ class Point:
     total: int
 
 
-def series(changes: Iterable[Change], scopes: Iterable[Scope], *, today: date) -> list[Point]:
+def series(
+    changes: Iterable[Change],
+    scopes: Iterable[Scope],
+    records: Iterable[StageRecord],
+    *,
+    today: date,
+) -> list[Point]:
     """Done and total at the end of each day on which either moved, then today.
 
-    An item counts while it is in the scope of the moment, so a new target moves both lines at
-    once. Nothing after today is drawn (a clock set back must not draw the future).
+    An item counts while it is on a stage of the scope of the moment, in that stage's record of
+    the moment: a new target moves both lines at once, and so does a catalog change, on its day.
+    Nothing after today is drawn (a clock set back must not draw the future).
     """
-    # At one instant the scope comes first: a goal is set before its items are ticked.
+    records = sorted(records, key=lambda record: record.since)
+    # Before its first record a stage held what it held at the end of that record's day: a catalog
+    # written item by item (a first load) counts as written at once.
+    first_day: dict[int, date] = {}
+    stage_keys: dict[int, frozenset[ItemKey]] = {}
+    for record in records:
+        if first_day.setdefault(record.stage_id, record.since.date()) == record.since.date():
+            stage_keys[record.stage_id] = record.keys
+    # At one instant the catalog comes first, then the scope: a goal is set before its items are
+    # ticked, on the catalog of that moment.
     timeline = sorted(
-        [(s.since, 0, s) for s in scopes] + [(c.at, 1, c) for c in changes],
+        [(r.since, 0, r) for r in records]
+        + [(s.since, 1, s) for s in scopes]
+        + [(c.at, 2, c) for c in changes],
         key=lambda entry: (entry[0], entry[1]),
     )
     state: dict[ItemKey, bool] = {}
+    scope: Scope | None = None
     keys: frozenset[ItemKey] = frozenset()
     points: dict[date, Point] = {}
     for at, _, entry in timeline:
         if at.date() > today:
             break
-        if isinstance(entry, Scope):
-            keys = entry.keys
+        if isinstance(entry, StageRecord):
+            stage_keys[entry.stage_id] = entry.keys
+            if scope is None:
+                continue  # the catalog before the person's first target draws nothing
+        elif isinstance(entry, Scope):
+            scope = entry
         else:
             state[entry.key] = entry.done
+        if scope is not None and not isinstance(entry, Change):
+            keys = frozenset().union(*(stage_keys.get(i, frozenset()) for i in scope.stage_ids))
         done = sum(1 for key in keys if state.get(key))
         points[at.date()] = Point(day=at.date(), done=done, total=len(keys))
     ordered = [points[day] for day in sorted(points)]

@@ -7,13 +7,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import TextChoices
 from django.utils import timezone
 
 from careers import cache as catalog_cache
-from careers.models import Milestone, MilestoneKind, SalaryBand, SkillCategory, Stage, StageSkill
+from careers.models import (
+    Milestone,
+    MilestoneKind,
+    SalaryBand,
+    SkillCategory,
+    Stage,
+    StageItems,
+    StageSkill,
+)
 from careers.salaries import Band
 
 from . import burnup as burnup_rules
@@ -396,6 +405,23 @@ def target_choices() -> list[tuple[str, list[Stage]]]:
 # --- Burn-up ------------------------------------------------------------------------------------
 
 
+def _recorded_stage(stage_id: int, items: list[list[Any]]) -> ProgressStage:
+    """A stage as careers.StageItems recorded it, for the progress rules to say what counted."""
+    skills: list[progress.Item] = []
+    milestones: list[progress.Item] = []
+    for kind, item_id, required, retired in items:
+        item = progress.Item(kind=kind, id=item_id, name="", required=required, retired=retired)
+        (skills if kind == progress.SKILL else milestones).append(item)
+    return ProgressStage(
+        id=stage_id,
+        title="",
+        level="",
+        position=0,
+        skills=tuple(skills),
+        milestones=tuple(milestones),
+    )
+
+
 def burnup(
     user: User,
     *,
@@ -404,36 +430,49 @@ def burnup(
     pace: float | None = None,
 ) -> dict[str, object]:
     """The context of templates/tracker/_burnup.html for this person: their done items against
-    the total up to their target, day by day, with their pace and the estimate ahead (3 queries:
-    the goal, their goals, their item events; a page that has read the goal passes it, one that
-    has worked out the pace from the progress rows passes that, else it comes from the events
-    by the same rule, `progress.pace_window`)."""
+    the total up to their target, day by day, with their pace and the estimate ahead (4 queries:
+    the goal, their goals, the catalog's records of their targets' stages, their item events; a
+    page that has read the goal passes it, one that has worked out the pace from the progress
+    rows passes that, else it comes from the events by the same rule, `progress.pace_window`)."""
     if catalog_version is None:
         catalog_version = catalog_cache.version()
     if goal is None:
         goal = active_goal(user)
     if goal is None:
         return {"burnup": None}
-    # Every target the person has had, each counting from when it was chosen, with the items on
-    # its way as the catalog has them now (the catalog keeps no history of its own).
+    # Every target the person has had, each counting from when it was chosen: the stages on its
+    # way as the catalog lays them out now, each with its items as the catalog had them day by
+    # day (careers.StageItems).
+    goals = list(Goal.objects.filter(user=user).select_related("target_stage").order_by("pk"))
     scopes = []
     counted: frozenset[progress.ItemKey] = frozenset()
-    for past in Goal.objects.filter(user=user).select_related("target_stage").order_by("pk"):
-        structure = role_structure(past.role_id, catalog_version)
-        stages = structure.plan_stages(past.target_stage)
+    for past in goals:
+        stages = role_structure(past.role_id, catalog_version).plan_stages(past.target_stage)
         path = progress.path_stage_ids(stages, past.target_stage_id)
-        keys = frozenset(
-            item.key for stage in stages if stage.id in path for item in stage.counting_items
-        )
-        scopes.append(burnup_rules.Scope(since=timezone.localtime(past.created_at), keys=keys))
+        scopes.append(burnup_rules.Scope(since=timezone.localtime(past.created_at), stage_ids=path))
         if past.pk == goal.pk:
-            counted = keys
+            # The pace counts the items on the way to the target as the catalog has them now.
+            counted = frozenset(
+                item.key for stage in stages if stage.id in path for item in stage.counting_items
+            )
+    records = [
+        burnup_rules.StageRecord(
+            stage_id=stage_id,
+            since=timezone.localtime(since),
+            keys=_recorded_stage(stage_id, items).counting_keys,
+        )
+        for stage_id, since, items in StageItems.objects.filter(
+            stage__role_id__in={past.role_id for past in goals}
+        )
+        .order_by("since", "id")
+        .values_list("stage_id", "since", "items")
+    ]
     person_moves = moves(user)
     changes = [
         burnup_rules.Change(at=timezone.localtime(move.at), key=move.key, done=move.done)
         for move in person_moves
     ]
-    points = burnup_rules.series(changes, scopes, today=timezone.localdate())
+    points = burnup_rules.series(changes, scopes, records, today=timezone.localdate())
     if pace is None:
         now = timezone.now()
         window = progress.pace_window(progress.done_at(person_moves, now), now=now, counted=counted)

@@ -6,8 +6,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from tracker.burnup import BOX, Change, Point, Scope, StageRecord, chart, series
-from tracker.progress import Estimate, ItemKey
+from tracker.burnup import BOX, Point, Scope, StageRecord, chart, series
+from tracker.progress import Estimate, ItemKey, Move
 
 DAY = date(2026, 11, 1)
 A: ItemKey = ("skill", 1)
@@ -20,8 +20,8 @@ def at(day: int, hour: int = 12) -> datetime:
     return datetime(2026, 11, day, hour)
 
 
-def tick(day: int, key, done: bool = True, hour: int = 12) -> Change:
-    return Change(at=at(day, hour), key=key, done=done)
+def tick(day: int, key, done: bool = True, hour: int = 12) -> Move:
+    return Move(at=at(day, hour), key=key, done=done)
 
 
 # In the first table each item is alone on a stage of its own, which the catalog never changes.
@@ -74,7 +74,7 @@ def rows(points: list[Point]) -> list[tuple[int, int, int]]:
         # An item ticked before any target counts once a target holds it.
         ([tick(1, A)], [scope(2, A, B)], 2, [(1, 0, 0), (2, 1, 2)]),
         # A target and a tick at the same instant: the target comes first.
-        ([Change(at=at(1, 9), key=A, done=True)], [scope(1, A, B)], 1, [(1, 1, 2)]),
+        ([Move(at=at(1, 9), key=A, done=True)], [scope(1, A, B)], 1, [(1, 1, 2)]),
         # Nothing after today is drawn.
         ([tick(2, A), tick(9, B)], [scope(1, A, B)], 3, [(1, 0, 2), (2, 1, 2), (3, 1, 2)]),
     ],

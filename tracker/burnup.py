@@ -15,20 +15,11 @@ from itertools import pairwise
 
 from careers.charts import Tick, nice_domain
 
-from .progress import Estimate, ItemKey
+from .progress import Estimate, ItemKey, Move
 
 BOX = 1000
 DAYS_PER_UNIT = {"week": 7.0, "month": 365.25 / 12, "year": 365.25}
 MAX_DATE_TICKS = 5
-
-
-@dataclass(frozen=True)
-class Change:
-    """An item's state after one of the person's events: done or not."""
-
-    at: datetime
-    key: ItemKey
-    done: bool
 
 
 @dataclass(frozen=True)
@@ -60,7 +51,7 @@ class Point:
 
 
 def series(
-    changes: Iterable[Change],
+    changes: Iterable[Move],
     scopes: Iterable[Scope],
     records: Iterable[StageRecord],
     *,
@@ -103,7 +94,7 @@ def series(
             scope = entry
         else:
             state[entry.key] = entry.done
-        if scope is not None and not isinstance(entry, Change):
+        if scope is not None and not isinstance(entry, Move):
             keys = frozenset().union(*(stage_keys.get(i, frozenset()) for i in scope.stage_ids))
         done = sum(1 for key in keys if state.get(key))
         points[at.date()] = Point(day=at.date(), done=done, total=len(keys))

@@ -469,7 +469,7 @@ def burnup(
     ]
     person_moves = moves(user)
     changes = [
-        burnup_rules.Change(at=timezone.localtime(move.at), key=move.key, done=move.done)
+        progress.Move(key=move.key, at=timezone.localtime(move.at), done=move.done)
         for move in person_moves
     ]
     points = burnup_rules.series(changes, scopes, records, today=timezone.localdate())

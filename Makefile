@@ -5,6 +5,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 CATALOG ?= catalog/catalog.yaml
+# Lighthouse's site runs on a SQLite file of its own whatever DATABASE_URL says: LIGHTHOUSE=0
+# leaves it out of a second pass that would measure the same thing (CI's PostgreSQL pass).
+LIGHTHOUSE ?= 1
 
 .PHONY: run test check install install-dev migrate catalog lint bench vendor clean
 
@@ -40,7 +43,7 @@ test: install-dev
 	scripts/ensure-test-tools
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) -m pytest -n 2 -m "not lighthouse" $(PYTEST_ARGS)
-	$(PY) -m pytest -m lighthouse $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	if [ "$(LIGHTHOUSE)" != 0 ]; then $(PY) -m pytest -m lighthouse $(PYTEST_ARGS) || [ $$? -eq 5 ]; fi
 
 check: lint
 	scripts/ensure-test-tools

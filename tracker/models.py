@@ -171,6 +171,7 @@ class EventKind(models.TextChoices):
     MILESTONE = "milestone", "Milestone"
     GOAL = "goal", "Goal"
     NOTE = "note", "Note"
+    MENTOR = "mentor", "Mentor"
 
 
 class ProgressEvent(models.Model):
@@ -189,6 +190,11 @@ class ProgressEvent(models.Model):
     )
     goal = models.ForeignKey(
         Goal, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # A mentor event (invited, accepted, declined, ended): the relation, which names the mentor;
+    # empty once the mentor's account is deleted.
+    mentorship = models.ForeignKey(
+        "Mentorship", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     from_state = models.CharField(max_length=20, blank=True)
     to_state = models.CharField(max_length=20, blank=True)
@@ -248,3 +254,73 @@ class ShareLink(models.Model):
     @property
     def live(self) -> bool:
         return self.revoked_at is None
+
+
+MENTORSHIP_INVITATION_DAYS = 14
+
+
+class MentorshipStatus(models.TextChoices):
+    PENDING = "pending", "Invited"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    ENDED = "ended", "Ended"
+
+
+class MentorshipQuerySet(models.QuerySet["Mentorship"]):
+    def accepted(self) -> MentorshipQuerySet:
+        """Relations through which the mentor sees the person's progress, now."""
+        return self.filter(status=MentorshipStatus.ACCEPTED)
+
+    def pending(self, now: datetime) -> MentorshipQuerySet:
+        """Invitations that can still be accepted or declined."""
+        return self.filter(status=MentorshipStatus.PENDING, expires_at__gt=now)
+
+
+class Mentorship(models.Model):
+    """A person (`person`) lets a mentor see their progress, once the mentor accepts.
+
+    A row is never deleted while either account lives: it is the record that the events of the
+    person's history ("Ana accepted your invitation") point at. An invitation is addressed to one
+    account and answered by that account alone, so it cannot be guessed; once answered (or
+    expired) it cannot be answered again.
+    """
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentorships"
+    )
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentoring"
+    )
+    status = models.CharField(
+        max_length=10, choices=MentorshipStatus.choices, default=MentorshipStatus.PENDING
+    )
+    shows_notes = models.BooleanField(
+        default=False, help_text="Whether the mentor sees the person's notes and evidence links."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(help_text="An invitation not answered by then lapses.")
+    responded_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = MentorshipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One open relation per pair. Its partial index also serves the mentor's pages:
+            # WHERE mentor_id = ? AND status = 'accepted' (AND person_id = ?).
+            models.UniqueConstraint(
+                fields=["mentor", "person"],
+                condition=Q(status__in=["pending", "accepted"]),
+                name="one_open_mentorship_per_pair",
+            ),
+            models.CheckConstraint(
+                condition=~Q(mentor=models.F("person")), name="mentor_is_someone_else"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} -> mentor {self.mentor_id}: {self.status}"

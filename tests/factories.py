@@ -1,9 +1,12 @@
 """Model factories. Call them as RoleFactory.create(...) (or .build(...)): typed as the model,
 where calling the class itself, RoleFactory(...), is typed as the factory."""
 
+from datetime import timedelta
+
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
+from django.utils import timezone
 
 from careers.models import (
     Level,
@@ -18,6 +21,7 @@ from careers.models import (
     Stage,
     StageSkill,
 )
+from tracker.models import MENTORSHIP_INVITATION_DAYS, Mentorship, MentorshipStatus
 
 PASSWORD = "a-Strong-passphrase-42"
 
@@ -124,3 +128,20 @@ class SalaryBandFactory(factory.django.DjangoModelFactory[SalaryBand]):
     year = 2024
     source = factory.SubFactory(SourceFactory)
     section = "Salary Ranges"
+
+
+class MentorshipFactory(factory.django.DjangoModelFactory[Mentorship]):
+    """An accepted relation by default; status=MentorshipStatus.PENDING for an invitation."""
+
+    class Meta:
+        model = Mentorship
+
+    person = factory.SubFactory(UserFactory)
+    mentor = factory.SubFactory(UserFactory)
+    status = MentorshipStatus.ACCEPTED
+    expires_at = factory.LazyFunction(
+        lambda: timezone.now() + timedelta(days=MENTORSHIP_INVITATION_DAYS)
+    )
+    responded_at = factory.LazyAttribute(
+        lambda m: timezone.now() if m.status != MentorshipStatus.PENDING else None
+    )

@@ -7,6 +7,7 @@ so that templates never have to filter (and so never query) inside a loop.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import (
@@ -202,3 +203,36 @@ def featured_roles() -> list[WithAnnotations[Role, RoleSummary]]:
     branches first, as the most fully described roles make the best first impression."""
     roles = with_summary(Role.objects.published().filter(is_featured=True))
     return list(roles.order_by((F("stage_count") + F("branch_count")).desc(), "name"))
+
+
+@dataclass(frozen=True)
+class PublishedItem:
+    """A skill or milestone that people may check off wherever it is shown."""
+
+    kind: str  # "skill" or "milestone"
+    id: int
+    name: str
+    # The skill's category or the milestone's kind, as a checklist line shows it.
+    detail: str
+
+
+def published_items() -> dict[tuple[str, int], PublishedItem]:
+    """Every current skill and milestone that a current stage of a published role asks for, by
+    (kind, id) (2 queries)."""
+    found: dict[tuple[str, int], PublishedItem] = {}
+    stage_skills = StageSkill.objects.filter(
+        is_retired=False, skill__is_retired=False, stage__is_retired=False, role__is_published=True
+    ).select_related("skill")
+    for ss in stage_skills:
+        skill = ss.skill
+        found[("skill", skill.pk)] = PublishedItem(
+            "skill", skill.pk, skill.name, skill.get_category_display()
+        )
+    milestones = Milestone.objects.filter(
+        is_retired=False, stage__is_retired=False, role__is_published=True
+    )
+    for milestone in milestones:
+        found[("milestone", milestone.pk)] = PublishedItem(
+            "milestone", milestone.pk, milestone.title, milestone.get_kind_display()
+        )
+    return found

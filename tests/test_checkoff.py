@@ -169,15 +169,17 @@ def test_with_htmx_the_item_comes_back_checked_with_an_unchecked_fallback(owner_
     assert '<input type="hidden" name="status" value="learning">' in html
 
 
-def test_with_htmx_from_the_dashboard_it_renders_the_compact_item(owner_client, setup):
+def test_with_htmx_and_a_next_it_redirects_there_too(owner_client, owner, setup):
     python = setup.skills["python"]
 
-    html = owner_client.post(
-        skill_url(python), {"status": "learning", "next": "/dashboard/"}, **HTMX
-    ).content.decode()
+    response = owner_client.post(
+        skill_url(python), {"status": "learning", "next": "/dashboard/#next-steps"}, **HTMX
+    )
 
-    assert '<input type="hidden" name="next" value="/dashboard/">' in html
-    assert "<details" not in html
+    # htmx follows the redirect and takes the part of the page it needs (hx-select).
+    assert response.status_code == 303
+    assert response["Location"] == "/dashboard/#next-steps"
+    assert SkillProgress.objects.get(user=owner, skill=python).status == "learning"
 
 
 # --- Milestones -------------------------------------------------------------------------------
@@ -251,31 +253,6 @@ def test_an_unknown_skill_is_a_404(owner_client, owner, setup):
     assert not SkillProgress.objects.filter(user=owner).exists()
 
 
-def test_a_skill_of_another_role_is_a_404(owner_client, owner, setup):
-    other = make_role()
-
-    response = owner_client.post(skill_url(other.skills["python"]), {"status": "done"})
-
-    assert response.status_code == 404
-    assert not SkillProgress.objects.filter(user=owner).exists()
-
-
-def test_a_milestone_of_another_role_is_a_404(owner_client, owner, setup):
-    other = make_role()
-
-    response = owner_client.post(milestone_url(other.milestones["portfolio"]), {"done": "1"})
-
-    assert response.status_code == 404
-    assert not MilestoneProgress.objects.filter(user=owner).exists()
-
-
-def test_a_skill_beyond_the_target_stage_is_a_404(owner_client, owner, setup):
-    # The branch is not on the way to the senior target.
-    response = owner_client.post(skill_url(setup.skills["research"]), {"status": "done"})
-
-    assert response.status_code == 404
-
-
 @pytest.mark.parametrize("what", ["skill", "stage skill", "milestone", "stage"])
 def test_a_retired_item_is_a_404(owner_client, owner, setup, what):
     python, portfolio = setup.skills["python"], setup.milestones["portfolio"]
@@ -305,13 +282,14 @@ def test_an_item_of_an_unpublished_role_is_a_404(owner_client, owner, setup):
     assert not SkillProgress.objects.filter(user=owner).exists()
 
 
-def test_without_a_goal_every_item_is_a_404(client, other_user):
-    setup = make_role()
+def test_an_item_of_an_unpublished_role_is_a_404_without_a_goal_too(client, other_user):
+    setup = make_role(published=False)
     client.force_login(other_user)
 
     response = client.post(skill_url(setup.skills["python"]), {"status": "done"})
 
     assert response.status_code == 404
+    assert not SkillProgress.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -370,6 +348,145 @@ def test_a_post_changes_only_the_posters_own_rows(owner_client, owner, other_use
     assert not MilestoneProgress.objects.get(user=other_user, milestone=portfolio).done
     assert progress_events(other_user) == []
     assert SkillProgress.objects.get(user=owner, skill=python).note == "Mine"
+
+
+# --- Items outside the plan ---------------------------------------------------------------------
+#
+# Any published item can be set wherever a page shows it; the plan's own partial answer is for
+# items on the plan.
+
+
+def test_a_skill_of_another_role_can_be_set_and_shows_done_on_a_later_plan(
+    owner_client, owner, setup
+):
+    other = make_role()
+    python = other.skills["python"]
+
+    response = owner_client.post(skill_url(python), {"status": "done"})
+
+    assert response.status_code == 303
+    assert response["Location"] == "/plan/"
+    assert SkillProgress.objects.get(user=owner, skill=python).status == SkillStatus.DONE
+    target(owner, other.senior)
+    page = owner_client.get(reverse("tracker:plan")).content.decode()
+    assert f'id="skill-{python.pk}-done" name="status" value="done" checked' in page
+
+
+def test_a_milestone_of_another_role_can_be_set_from_the_page_next_names(
+    owner_client, owner, setup
+):
+    other = make_role()
+    portfolio = other.milestones["portfolio"]
+    role_page = other.role.get_absolute_url()
+
+    response = owner_client.post(milestone_url(portfolio), {"done": "1", "next": role_page})
+
+    assert response.status_code == 303
+    assert response["Location"] == role_page
+    assert MilestoneProgress.objects.get(user=owner, milestone=portfolio).done
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
+def test_an_item_beyond_the_target_without_a_next_goes_back_to_the_plan(
+    owner_client, owner, setup, headers
+):
+    research = setup.skills["research"]
+
+    response = owner_client.post(skill_url(research), {"status": "learning"}, **headers)
+
+    assert response.status_code == 303
+    assert response["Location"] == "/plan/"
+    assert SkillProgress.objects.get(user=owner, skill=research).status == SkillStatus.LEARNING
+
+
+def test_without_a_goal_an_item_can_be_set(client, other_user):
+    setup = make_role()
+    client.force_login(other_user)
+
+    response = client.post(milestone_url(setup.milestones["deploy"]), {"done": "1"})
+
+    assert response.status_code == 303
+    assert MilestoneProgress.objects.get(user=other_user).done
+    assert progress_events(other_user) == [("milestone", "not_done", "done")]
+
+
+@pytest.mark.parametrize("what", ["skill", "stage skill", "milestone", "stage"])
+def test_a_retired_item_of_another_role_is_a_404(owner_client, owner, setup, what):
+    other = make_role()
+    python, portfolio = other.skills["python"], other.milestones["portfolio"]
+    if what == "skill":
+        type(python).objects.filter(pk=python.pk).update(is_retired=True)
+    elif what == "stage skill":
+        python.stage_skills.update(is_retired=True)
+    elif what == "milestone":
+        type(portfolio).objects.filter(pk=portfolio.pk).update(is_retired=True)
+    else:
+        type(other.entry).objects.filter(pk=other.entry.pk).update(is_retired=True)
+
+    url = milestone_url(portfolio) if what == "milestone" else skill_url(python)
+    response = owner_client.post(url, {"status": "done", "done": "1"})
+
+    assert response.status_code == 404
+    assert not SkillProgress.objects.filter(user=owner).exists()
+    assert not MilestoneProgress.objects.filter(user=owner).exists()
+
+
+def test_an_outsider_setting_an_item_changes_only_their_own_row(client, owner, other_user, setup):
+    research = setup.skills["research"]
+    SkillProgress.objects.create(user=owner, skill=research, status="done", note="Owner's note")
+    client.force_login(other_user)
+
+    client.post(skill_url(research), {"status": "learning"})
+    client.post(skill_url(research, "note"), {"note": "Mine", "evidence_url": ""})
+
+    mine = SkillProgress.objects.get(user=owner, skill=research)
+    assert (mine.status, mine.note) == ("done", "Owner's note")
+    theirs = SkillProgress.objects.get(user=other_user, skill=research)
+    assert (theirs.status, theirs.note) == ("learning", "Mine")
+
+
+def test_the_note_page_of_an_item_off_the_plan_shows_the_persons_note(owner_client, owner, setup):
+    research = setup.skills["research"]
+    SkillProgress.objects.create(user=owner, skill=research, status="learning", note="Reading")
+
+    response = owner_client.get(
+        reverse("tracker:note_page", args=["skill", research.pk]), {"next": "/skills/"}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f"Note on {research.name}" in html
+    assert ">\nReading</textarea>" in html
+    assert '<input type="hidden" name="next" value="/skills/">' in html
+
+
+def test_a_note_on_an_item_off_the_plan_is_saved_and_goes_to_next(owner_client, owner, setup):
+    portfolio = make_role().milestones["portfolio"]
+
+    response = owner_client.post(
+        milestone_url(portfolio, "note"),
+        {"note": "Two projects", "evidence_url": "", "next": "/skills/"},
+    )
+
+    assert response.status_code == 303
+    assert response["Location"] == "/skills/"
+    assert MilestoneProgress.objects.get(user=owner, milestone=portfolio).note == "Two projects"
+
+
+def test_a_bad_note_on_an_item_off_the_plan_keeps_what_was_typed_and_the_next(
+    owner_client, owner, setup
+):
+    research = setup.skills["research"]
+
+    response = owner_client.post(
+        skill_url(research, "note"), {"note": "keep me", "evidence_url": "ftp://x", "next": "/"}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert ">\nkeep me</textarea>" in html
+    assert '<input type="hidden" name="next" value="/">' in html
+    assert not SkillProgress.objects.filter(user=owner).exists()
 
 
 # --- Notes and evidence -----------------------------------------------------------------------
@@ -630,3 +747,29 @@ def test_a_note_runs_a_fixed_number_of_queries_however_much_data(owner_client, o
         owner_client.post(skill_url(python, "note"), {"note": "b", "evidence_url": ""})
     with assert_queries(6, transactions=1):
         owner_client.post(skill_url(python, "note"), {"note": "c", "evidence_url": ""})
+
+
+PUBLISHED = 2  # every published role's current stage skills, and their milestones
+
+
+def test_a_check_off_off_the_plan_runs_a_fixed_number_of_queries_however_much_data(
+    owner_client, owner, setup
+):
+    # 1 the account, 2 the goal; the role's items say the item is not on the plan and the
+    # published items that it may be set (both cached by catalog version); then in one
+    # transaction: 3 the progress row, locked (4 inserted when missing), 5 its new state,
+    # 6 the event, 7 the progress version.
+    other = make_role()
+
+    def check(skill, status: str, expected: int, transactions: int = 1) -> None:
+        with assert_queries(expected, transactions=transactions):
+            response = owner_client.post(skill_url(skill), {"status": status}, **HTMX)
+        assert response.status_code == 303
+
+    check(other.skills["python"], "done", 7 + CATALOG + PUBLISHED, transactions=2)
+    check(other.skills["python"], "learning", 6)
+
+    grow_tenfold(owner, setup)  # with a progress row on every item of the other roles
+
+    check(other.skills["algebra"], "learning", 6 + CATALOG + PUBLISHED)
+    check(other.skills["algebra"], "not_started", 6)

@@ -14,6 +14,7 @@ from django.db.models import TextChoices
 from django.utils import timezone
 
 from careers import cache as catalog_cache
+from careers import queries as catalog_queries
 from careers.models import (
     Milestone,
     MilestoneKind,
@@ -94,9 +95,6 @@ class RoleStructure:
     @cached_property
     def stage_titles(self) -> dict[int, str]:
         return {stage.id: stage.title for stage in (*self.stages, *self.retired_stages)}
-
-    def ids(self, kind: progress.ItemKind) -> list[int]:
-        return [item_id for item_kind, item_id in self.items if item_kind == kind]
 
     def plan_stages(self, target: Stage) -> list[progress.Stage]:
         """The stages a plan counts: those with items, and the target whatever it holds."""
@@ -198,7 +196,8 @@ class Row:
     """One checklist line: a catalog item with the person's own state of it."""
 
     item: progress.Item
-    stage_id: int
+    # None for an item shown outside the person's plan.
+    stage_id: int | None
     detail: str
     status: str = SkillStatus.NOT_STARTED  # milestones: not_started | done
     note: str = ""
@@ -299,8 +298,10 @@ class Plan:
         (its title) in catalog order: shown at the end of their plan, counted nowhere."""
         grouped: dict[int, list[Row]] = {}
         for row in self.rows.values():
-            if row.item.retired and (
-                row.status != SkillStatus.NOT_STARTED or row.note or row.evidence_url
+            if (
+                row.stage_id is not None
+                and row.item.retired
+                and (row.status != SkillStatus.NOT_STARTED or row.note or row.evidence_url)
             ):
                 grouped.setdefault(row.stage_id, []).append(row)
         titles = self.structure.stage_titles
@@ -326,6 +327,40 @@ def checkable(goal: Goal, structure: RoleStructure, key: progress.ItemKey) -> bo
     return stage_id in progress.path_stage_ids(stages, goal.target_stage_id)
 
 
+def _published_items(
+    catalog_version: int | None,
+) -> dict[tuple[str, int], catalog_queries.PublishedItem]:
+    return catalog_cache.cached("published-items", catalog_version, catalog_queries.published_items)
+
+
+def is_published(key: ItemKey, catalog_version: int | None) -> bool:
+    """Whether people may check the item off wherever it is shown: a current skill or milestone
+    that a current stage of a published role asks for (careers.queries.published_items), from
+    the cache while the catalog is unchanged (else 2 queries)."""
+    return key in _published_items(catalog_version)
+
+
+def item_name(goal: Goal | None, key: ItemKey, catalog_version: int | None) -> str | None:
+    """The item's name from the person's plan (their goal given), else from the published items
+    (None: no longer published)."""
+    if goal is not None:
+        return role_structure(goal.role_id, catalog_version).items[key][1].name
+    found = _published_items(catalog_version).get(key)
+    return found.name if found is not None else None
+
+
+def item_row(user: User, key: ItemKey, catalog_version: int | None) -> Row | None:
+    """One published item with the person's state of it, for a page outside their plan; None for
+    any other item (the catalog as `is_published` reads it, then 1 query)."""
+    found = _published_items(catalog_version).get(key)
+    if found is None:
+        return None
+    kind, item_id = key
+    row = Row(progress.Item(kind=kind, id=item_id, name=found.name), None, found.detail)
+    _read_states(user, {key: row})
+    return row
+
+
 def load_plan(user: User, goal: Goal, catalog_version: int | None) -> Plan:
     """The goal's role with the person's state of every item (2 queries)."""
     structure = role_structure(goal.role_id, catalog_version)
@@ -333,16 +368,23 @@ def load_plan(user: User, goal: Goal, catalog_version: int | None) -> Plan:
         key: Row(item, stage_id, structure.details[key])
         for key, (stage_id, item) in structure.items.items()
     }
-    skills = SkillProgress.objects.filter(user=user, skill_id__in=structure.ids(progress.SKILL))
+    _read_states(user, rows)
+    return Plan(goal=goal, structure=structure, rows=rows)
+
+
+def _read_states(user: User, rows: dict[ItemKey, Row]) -> None:
+    """Put the person's state of each item on its row (a query for the skills, one for the
+    milestones, none for a kind without rows)."""
+    skill_ids = [item_id for kind, item_id in rows if kind == progress.SKILL]
+    skills = SkillProgress.objects.filter(user=user, skill_id__in=skill_ids)
     for skill_id, status, note, evidence_url, started_at, completed_at in skills.values_list(
         "skill_id", "status", "note", "evidence_url", "started_at", "completed_at"
     ):
         row = rows[(progress.SKILL, skill_id)]
         row.status, row.note, row.evidence_url = status, note, evidence_url
         row.changed_at = skill_shown_date(status, started_at, completed_at)
-    milestones = MilestoneProgress.objects.filter(
-        user=user, milestone_id__in=structure.ids(progress.MILESTONE)
-    )
+    milestone_ids = [item_id for kind, item_id in rows if kind == progress.MILESTONE]
+    milestones = MilestoneProgress.objects.filter(user=user, milestone_id__in=milestone_ids)
     for milestone_id, note, evidence_url, completed_at in milestones.values_list(
         "milestone_id", "note", "evidence_url", "completed_at"
     ):
@@ -350,7 +392,6 @@ def load_plan(user: User, goal: Goal, catalog_version: int | None) -> Plan:
         row.note, row.evidence_url, row.changed_at = note, evidence_url, completed_at
         if completed_at is not None:
             row.status = SkillStatus.DONE
-    return Plan(goal=goal, structure=structure, rows=rows)
 
 
 # --- History ------------------------------------------------------------------------------------

@@ -198,38 +198,38 @@ def goal_set(request: PersonRequest) -> HttpResponse:
 # --- Check-offs and notes -----------------------------------------------------------------------
 
 
-def _goal_for(request: PersonRequest, key: progress.ItemKey) -> tuple[Goal, int | None]:
-    """The person's goal, when the item is on their plan; anything else (another role, a retired
-    item, an unpublished role, no goal) is a 404, so nobody learns what lies outside it."""
+def _goal_for(request: PersonRequest, key: progress.ItemKey) -> tuple[Goal | None, int | None]:
+    """The person's goal when the item is on their plan, else None. An item people may not check
+    off (unknown, retired, of no published role) is a 404."""
     goal = selectors.active_goal(request.user)
     version = catalog_cache.version()
-    if goal is None or not selectors.checkable(
+    if goal is not None and selectors.checkable(
         goal, selectors.role_structure(goal.role_id, version), key
     ):
-        raise Http404("This item is not on your plan.")
-    return goal, version
+        return goal, version
+    if not selectors.is_published(key, version):
+        raise Http404("No such item.")
+    return None, version
 
 
 def _after_change(
-    request: PersonRequest, goal: Goal, version: int | None, key: progress.ItemKey
+    request: PersonRequest, goal: Goal | None, version: int | None, key: progress.ItemKey
 ) -> HttpResponse:
-    """With htmx, the item and the figures it changes; otherwise back to the page it came from."""
+    """Back to the page the form came from when it says which (`next`), with htmx too: htmx
+    follows the redirect and takes the part it needs. Otherwise, for an item on the plan, with
+    htmx the item and the figures it changes, and without it the plan at the item."""
     next_url = _safe_next(request)
+    if next_url is not None:
+        return _varies_on_htmx(HttpResponseSeeOther(next_url))
+    kind, item_id = key
+    if goal is None:
+        return _varies_on_htmx(HttpResponseSeeOther(reverse("tracker:plan")))
     if not request.htmx:
-        kind, item_id = key
-        return _varies_on_htmx(
-            HttpResponseSeeOther(next_url or f"{reverse('tracker:plan')}#{kind}-{item_id}")
-        )
+        return _varies_on_htmx(HttpResponseSeeOther(f"{reverse('tracker:plan')}#{kind}-{item_id}"))
     plan = selectors.load_plan(request.user, goal, version)
     row = plan.rows[key]
-    context = {
-        "plan": plan,
-        "row": row,
-        "sp": plan.progress.stage(row.stage_id),
-        # Items on the dashboard come with a `next` and without the note link.
-        "next_url": next_url,
-        "compact": next_url is not None,
-    }
+    assert row.stage_id is not None  # a row of the plan
+    context = {"plan": plan, "row": row, "sp": plan.progress.stage(row.stage_id)}
     return _varies_on_htmx(render(request, f"{PLAN_TEMPLATE}#checkoff", context))
 
 
@@ -280,7 +280,20 @@ def _note_page(
         initial = {"note": row.note, "evidence_url": row.evidence_url}
         form = NoteForm(initial=initial, row_id=row.dom_id)
     template = f"{NOTE_TEMPLATE}#note-form" if request.htmx else NOTE_TEMPLATE
-    return _varies_on_htmx(render(request, template, {"row": row, "form": form}, status=status))
+    context = {"row": row, "form": form, "next_url": _safe_next(request)}
+    return _varies_on_htmx(render(request, template, context, status=status))
+
+
+def _row(
+    request: PersonRequest, goal: Goal | None, version: int | None, key: progress.ItemKey
+) -> selectors.Row:
+    """The item's line as the person's plan shows it, or as any other page does."""
+    if goal is not None:
+        return selectors.load_plan(request.user, goal, version).rows[key]
+    row = selectors.item_row(request.user, key, version)
+    if row is None:  # retired since _goal_for read the catalog
+        raise Http404("No such item.")
+    return row
 
 
 @login_required
@@ -290,7 +303,7 @@ def note_page(request: PersonRequest, kind: str, item_id: int) -> HttpResponse:
         raise Http404("No such kind of item.")
     key = (NOTE_KINDS[kind], item_id)
     goal, version = _goal_for(request, key)
-    return _note_page(request, selectors.load_plan(request.user, goal, version).rows[key])
+    return _note_page(request, _row(request, goal, version, key))
 
 
 def _save_note(request: PersonRequest, key: progress.ItemKey) -> HttpResponse:
@@ -299,8 +312,7 @@ def _save_note(request: PersonRequest, key: progress.ItemKey) -> HttpResponse:
     form = NoteForm(request.POST, row_id=f"{kind}-{item_id}")
     if not form.is_valid():
         # The form again with its errors and what was typed; nothing was written.
-        row = selectors.load_plan(request.user, goal, version).rows[key]
-        return _note_page(request, row, form, status=400)
+        return _note_page(request, _row(request, goal, version, key), form, status=400)
     if kind == progress.SKILL:
         changed = services.skill_save_note(user=request.user, skill_id=item_id, **form.cleaned_data)
     else:
@@ -308,8 +320,8 @@ def _save_note(request: PersonRequest, key: progress.ItemKey) -> HttpResponse:
             user=request.user, milestone_id=item_id, **form.cleaned_data
         )
     if changed and not request.htmx:
-        _, item = selectors.role_structure(goal.role_id, version).items[key]
-        messages.success(request, f"Saved your note on {item.name}.")
+        name = selectors.item_name(goal, key, version)
+        messages.success(request, f"Saved your note on {name}." if name else "Saved your note.")
     return _after_change(request, goal, version, key)
 
 

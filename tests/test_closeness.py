@@ -179,4 +179,3 @@ def test_kept_items(stages, done, kept, of):
     result = kept_items(closeness(1, stages, done), done)
 
     assert (result.kept, result.done) == (kept, of)
-

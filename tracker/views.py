@@ -84,13 +84,27 @@ def dashboard(request: PersonRequest) -> HttpResponse:
         profile: Profile, extra: dict[str, Any]
     ) -> tuple[HttpResponse, datetime | None]:
         goal = selectors.active_goal(request.user)
+        closest = {"closest": _closest_roles(request, goal, version)}
         if goal is None:
             context = {"goal": None, "profile": profile, "choices": selectors.target_choices()}
-            return render(request, "tracker/dashboard.html", context | extra), None
+            return render(request, "tracker/dashboard.html", context | closest | extra), None
         context, until = _dashboard_context(request, goal, profile, version)
-        return render(request, "tracker/dashboard.html", context | extra), until
+        return render(request, "tracker/dashboard.html", context | closest | extra), until
 
     return page_cache.serve(request, "dashboard", version, render_dashboard)
+
+
+def _closest_roles(
+    request: PersonRequest, goal: Goal | None, version: int | None
+) -> list[selectors.NearRole]:
+    """The roles the person is closest to, but for their target (2 queries: their done items;
+    every published role's checklist comes from the catalog cache)."""
+    done = selectors.done_keys(selectors.item_states(request.user))
+    return selectors.closest_roles(
+        selectors.published_roles(version),
+        done,
+        exclude_role_id=goal.role_id if goal is not None else None,
+    )
 
 
 def _dashboard_context(

@@ -452,6 +452,67 @@ def load_plan(user: User, goal: Goal, catalog_version: int | None) -> Plan:
     return Plan(goal=goal, structure=structure, rows=rows)
 
 
+# --- A person on any role ---------------------------------------------------------------------
+
+
+@dataclass
+class RoleProgress:
+    """The person on one published role, target or not: how close they are, each stage's
+    figures, and their state of each of the role's current items."""
+
+    role: CatalogRole
+    closeness: progress.Closeness | None
+    kept: progress.Kept
+    # Every stage of the role with items, the branches too, in catalog order.
+    sections: list[Section]
+    is_target: bool
+
+    @property
+    def end(self) -> progress.StageProgress | None:
+        """The stage closeness counts up to."""
+        return self.closeness.progress.target if self.closeness is not None else None
+
+
+def role_progress(
+    role: CatalogRole,
+    structure: RoleStructure,
+    states: dict[progress.ItemKey, str],
+    *,
+    goal: Goal | None,
+) -> RoleProgress:
+    """The person's progress on `role` from their `item_states` (no query)."""
+    done = done_keys(states)
+    near = progress.closeness(role.id, structure.stages, done)
+    result = (
+        near.progress
+        if near is not None
+        else progress.compute(structure.stages, target_stage_id=-1, done=done)
+    )
+    rows = {
+        key: Row(
+            item, stage_id, structure.details[key], status=states.get(key, SkillStatus.NOT_STARTED)
+        )
+        for key, (stage_id, item) in structure.items.items()
+        if not item.retired
+    }
+    return RoleProgress(
+        role=role,
+        closeness=near,
+        kept=progress.kept_items(near, done),
+        sections=[
+            Section(
+                progress=sp,
+                required=[rows[i.key] for i in sp.required],
+                recommended=[rows[i.key] for i in sp.recommended],
+                milestones=[rows[i.key] for i in sp.milestones],
+            )
+            for sp in result.stages
+            if sp.required or sp.recommended or sp.milestones
+        ],
+        is_target=goal is not None and goal.role_id == role.id,
+    )
+
+
 # --- History ------------------------------------------------------------------------------------
 
 RECENT_EVENTS_LIMIT = 10

@@ -156,6 +156,32 @@ def _dashboard_context(
     return context, until
 
 
+@login_required
+@require_safe
+def role_progress(request: PersonRequest, slug: str) -> HttpResponse:
+    """The person on one published role: the personal part of its role page, loaded into it
+    with htmx, and a page of its own without JavaScript. The role page itself stays the same
+    for everyone signed in in a region, so its kept copy never holds anyone's progress; this
+    part is kept per person by their progress version."""
+    version = catalog_cache.version()
+
+    def render_page(profile: Profile, extra: dict[str, Any]) -> tuple[HttpResponse, None]:
+        published = selectors.published_roles(version)
+        role = published.by_slug(slug)
+        if role is None:
+            raise Http404("No such role.")
+        you = selectors.role_progress(
+            role,
+            published.structures[role.id],
+            selectors.item_states(request.user),
+            goal=selectors.active_goal(request.user),
+        )
+        context = {"you": you, "next_url": reverse("tracker:role_progress", args=[slug])}
+        return render(request, "tracker/role_progress.html", context | extra), None
+
+    return page_cache.serve(request, f"role:{slug}", version, render_page)
+
+
 def _profile_form(request: PersonRequest, goal: Goal | None, data: Any = None) -> ProfileForm:
     # The region choices say which have figures for the person's target role.
     role = goal.role if goal is not None else None

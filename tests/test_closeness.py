@@ -119,7 +119,7 @@ def near(role_id: int, done: int, total: int) -> Closeness:
         Stage(role_id * 100 + i, f"Stage {i}", level, i, skills=(skill(role_id * 100 + i, "s"),))
         for i, level in enumerate(levels)
     )
-    keys = {("skill", role_id * 100 + i) for i in range(done)}
+    keys = {stage.skills[0].key for stage in stages[:done]}
     result = closeness(role_id, stages, keys)
     assert result is not None
     return result

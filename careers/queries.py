@@ -202,3 +202,8 @@ def featured_roles() -> list[WithAnnotations[Role, RoleSummary]]:
     branches first, as the most fully described roles make the best first impression."""
     roles = with_summary(Role.objects.published().filter(is_featured=True))
     return list(roles.order_by((F("stage_count") + F("branch_count")).desc(), "name"))
+
+
+def role_choices() -> list[tuple[str, str]]:
+    """(slug, name) of every published role, by name: what "compare with" offers."""
+    return list(Role.objects.published().order_by("name").values_list("slug", "name"))

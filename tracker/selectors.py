@@ -513,6 +513,31 @@ def role_progress(
     )
 
 
+@dataclass
+class ComparedRole:
+    role: CatalogRole
+    closeness: progress.Closeness | None
+
+
+def compared_role(
+    published: PublishedRoles, role_id: int, done: frozenset[progress.ItemKey]
+) -> ComparedRole | None:
+    """How close the person is to one of two roles compared (no query); None when the role is
+    no longer published."""
+    role = next((role for role in published.roles if role.id == role_id), None)
+    if role is None:
+        return None
+    stages = published.structures[role.id].stages
+    return ComparedRole(role=role, closeness=progress.closeness(role.id, stages, done))
+
+
+def skill_row(skill_id: int, name: str, states: dict[progress.ItemKey, str]) -> Row:
+    """A skill with the person's state of it, outside any plan."""
+    key = (progress.SKILL, skill_id)
+    item = progress.Item(kind=progress.SKILL, id=skill_id, name=name)
+    return Row(item, stage_id=0, detail="", status=states.get(key, SkillStatus.NOT_STARTED))
+
+
 # --- History ------------------------------------------------------------------------------------
 
 RECENT_EVENTS_LIMIT = 10

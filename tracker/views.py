@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -16,6 +17,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from careers import cache as catalog_cache
+from careers import compare
+from careers.compare import CompareForm
 from careers.models import Stage
 
 from . import page_cache, progress, selectors, services
@@ -180,6 +183,56 @@ def role_progress(request: PersonRequest, slug: str) -> HttpResponse:
         return render(request, "tracker/role_progress.html", context | extra), None
 
     return page_cache.serve(request, f"role:{slug}", version, render_page)
+
+
+@login_required
+@require_safe
+def compare_progress(request: PersonRequest) -> HttpResponse:
+    """The person on two roles compared: the items left in each and their state of every
+    skill, loaded into the compare page (careers:role_compare) with htmx, and a page of its own
+    without JavaScript. Kept per person by their progress version, as the role's part is."""
+    form = CompareForm(request.GET)
+    if not form.is_valid():
+        # The compare page only links here with two different roles.
+        return _bad_request("Choose two different roles.")
+    a_slug, b_slug = form.cleaned_data["a"], form.cleaned_data["b"]
+    version = catalog_cache.version()
+
+    def render_page(profile: Profile, extra: dict[str, Any]) -> tuple[HttpResponse, None]:
+        a = compare.compare_role(a_slug, version)
+        b = compare.compare_role(b_slug, version)
+        if a is None or b is None:
+            raise Http404("No such role.")
+        published = selectors.published_roles(version)
+        states = selectors.item_states(request.user)
+        done = selectors.done_keys(states)
+        groups = compare.skill_groups(a, b)
+        query = urlencode({"a": a_slug, "b": b_slug})
+        context = {
+            "a": a,
+            "b": b,
+            "left": [selectors.compared_role(published, role.id, done) for role in (a, b)],
+            "groups": [
+                (
+                    title,
+                    group,
+                    [
+                        (pair, selectors.skill_row(pair.skill.id, pair.skill.name, states))
+                        for pair in pairs
+                    ],
+                )
+                for title, group, pairs in (
+                    ("Both ask for", "both", groups.both),
+                    (f"Only {a.name}", "a", groups.only_a),
+                    (f"Only {b.name}", "b", groups.only_b),
+                )
+            ],
+            "query": query,
+            "next_url": f"{reverse('tracker:compare_progress')}?{query}",
+        }
+        return render(request, "tracker/compare_progress.html", context | extra), None
+
+    return page_cache.serve(request, f"compare:{a_slug}:{b_slug}", version, render_page)
 
 
 def _profile_form(request: PersonRequest, goal: Goal | None, data: Any = None) -> ProfileForm:

@@ -236,3 +236,8 @@ def published_items() -> dict[tuple[str, int], PublishedItem]:
             "milestone", milestone.pk, milestone.title, milestone.get_kind_display()
         )
     return found
+
+
+def role_choices() -> list[tuple[str, str]]:
+    """(slug, name) of every published role, by name: what "compare with" offers."""
+    return list(Role.objects.published().order_by("name").values_list("slug", "name"))

@@ -23,8 +23,9 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from . import cache as catalog_cache
-from . import page_cache, queries
+from . import compare, page_cache, queries
 from .choices import Family, Level, last_senior_stage
+from .compare import CompareForm
 from .models import Region, Stage
 from .salaries import cited_sources, salary_view
 
@@ -185,16 +186,17 @@ def _role_page(slug: str, region: str) -> dict[str, Any] | None:
     }
 
 
-def _person_region(request: HttpRequest) -> tuple[str, str]:
-    """The signed-in person's region as (slug, name); ("", "") for a visitor or no region.
+def _person_region(request: HttpRequest) -> tuple[int | None, str, str]:
+    """The signed-in person's region as (id, slug, name); (None, "", "") for a visitor or no
+    region.
 
     Read through the region's side of the profile's foreign key, so that the catalog needs
     nothing of the tracker app (one query, for people signed in only).
     """
     if not request.user.is_authenticated:
-        return "", ""
-    found = Region.objects.filter(profile__user=request.user).values_list("slug", "name")
-    return found.first() or ("", "")
+        return None, "", ""
+    found = Region.objects.filter(profile__user=request.user).values_list("pk", "slug", "name")
+    return found.first() or (None, "", "")
 
 
 @require_safe
@@ -203,7 +205,7 @@ def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
     person's own region, else national (careers.salaries.headline_band says which figure heads
     each stage)."""
     version = catalog_cache.version()
-    person_region, person_region_name = _person_region(request)
+    _, person_region, person_region_name = _person_region(request)
 
     def render_role(extra: dict[str, Any]) -> HttpResponse:
         asked = _clean_text(request.GET.get("region", ""))
@@ -227,6 +229,7 @@ def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
             raise Http404("No such role.")
         context = {
             "page": page,
+            "compare_choices": catalog_cache.cached("role-choices", version, queries.role_choices),
             "unknown_region": unknown_region,
             "region_without_figures": region_without_figures,
             # Where "log in" comes back to: this page, whatever else the URL had.
@@ -237,3 +240,36 @@ def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
     # A signed-in page shows the person's region: one kept copy per region.
     return _public(request, version, render_role, variant=person_region)
+
+
+# --- Two roles side by side -------------------------------------------------------------------
+
+
+@require_safe
+def role_compare(request: HttpRequest) -> HttpResponse:
+    """Two published roles side by side: a form error in the page for a missing role or the
+    same role twice, a 404 for a role nobody offers."""
+    version = catalog_cache.version()
+    form = CompareForm(request.GET or None)
+    context: dict[str, Any] = {
+        "form": form,
+        "choices": catalog_cache.cached("role-choices", version, queries.role_choices),
+    }
+    if form.is_bound and form.is_valid():
+        a = compare.compare_role(form.cleaned_data["a"], version)
+        b = compare.compare_role(form.cleaned_data["b"], version)
+        if a is None or b is None:
+            raise Http404("No such role.")
+        region_id, _, region_name = _person_region(request)
+        context |= {
+            "a": a,
+            "b": b,
+            "levels": compare.level_rows(a, b, region_id),
+            "skills": compare.skill_groups(a, b),
+            "region_name": region_name if region_id is not None else "",
+            "query": urlencode({"a": a.slug, "b": b.slug}),
+        }
+    response = render(request, "careers/role_compare.html", context)
+    # The signed-in version has the person's menu and region: no shared cache may mix them.
+    patch_vary_headers(response, ("Cookie",))
+    return response

@@ -11,7 +11,14 @@ from django.utils import timezone
 
 from careers.models import Stage, StageSkill
 from careers.signals import catalog_changed
-from tests.factories import RegionFactory, SalaryBandFactory, SkillFactory, StageSkillFactory
+from tests.factories import (
+    RegionFactory,
+    RoleFactory,
+    SalaryBandFactory,
+    SkillFactory,
+    StageFactory,
+    StageSkillFactory,
+)
 from tests.tracker_helpers import grow_tenfold, make_role, target
 from tracker import services
 from tracker.models import Profile, ProgressEvent, SkillProgress
@@ -300,7 +307,8 @@ def test_it_never_shows_another_persons_data(owner_client, owner, other_user, se
 
     assert "secret note" not in html
     assert "outsider.example" not in html
-    assert other.role.name not in html
+    # Their role is in the catalog, and may be among the closest roles; their target is not shown.
+    assert f'Target: <a href="{other.role.get_absolute_url()}"' not in html
     assert "Cobol" not in html
     assert "Mallory" not in html
     assert "Hello, owner." in html
@@ -312,44 +320,66 @@ def test_it_greets_by_display_name(owner_client, owner, setup):
     assert "Hello, Ana." in owner_client.get(URL).content.decode()
 
 
-def test_it_runs_nine_queries_however_much_data_and_two_when_nothing_changed(
+def test_it_runs_eleven_queries_however_much_data_and_two_when_nothing_changed(
     owner_client, owner, other_user, setup, django_assert_num_queries
 ):
     set_region(owner, RegionFactory.create())
     finish_entry(owner, setup)
     # 1 the account, 2 the profile with its region (its progress version keys the kept page),
-    # 3 the active goal with its role and target stage, 4-5 this person's progress on the role's
-    # skills and on its milestones (their completion dates make the pace), 6 the last ten events
-    # (with their items), 7 every goal with its target stage, 8 the catalog's dated records of
-    # their stages' items and 9 the item events (the burn-up chart). The role's items and salary
-    # bands come from the catalog cache; after a catalog change the first request reads them (the
-    # stage skills, the milestones, the bands with their sources). Until the person's data or the
-    # catalog changes, the page is served as it was rendered: the account and the profile alone.
-    with django_assert_num_queries(9 + 3):
+    # 3 the active goal with its role and target stage, 4-5 this person's done skills and done
+    # milestones in any role (the closest roles), 6-7 this person's progress on the role's
+    # skills and on its milestones (their completion dates make the pace), 8 the last ten events
+    # (with their items), 9 every goal with its target stage, 10 the catalog's dated records of
+    # their stages' items and 11 the item events (the burn-up chart). The role's items and salary
+    # bands, and every published role's items, come from the catalog cache; after a catalog
+    # change the first request reads them (the target role's stage skills, milestones, bands
+    # with their sources; the published roles, their stage skills, their milestones). Until the
+    # person's data or the catalog changes, the page is served as it was rendered: the account
+    # and the profile alone.
+    with django_assert_num_queries(11 + 6):
         assert owner_client.get(URL).status_code == 200
     with django_assert_num_queries(2):
         assert owner_client.get(URL).status_code == 200
     services.mark_changed(owner)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         assert owner_client.get(URL).status_code == 200
 
     grow_tenfold(owner, setup)
     grow_tenfold(other_user, setup)
     assert SkillProgress.objects.filter(user=owner).count() > 50
 
-    with django_assert_num_queries(9 + 3):
-        assert owner_client.get(URL).status_code == 200
+    with django_assert_num_queries(11 + 6):
+        html = owner_client.get(URL).content.decode()
+    # Ten times the roles, all of them weighed for the closest five.
+    assert html.count('class="closest-role"') == 5
     with django_assert_num_queries(2):
         assert owner_client.get(URL).status_code == 200
     services.mark_changed(owner)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         assert owner_client.get(URL).status_code == 200
 
 
-def test_without_a_goal_it_runs_four_queries(owner_client, django_assert_num_queries):
+def test_without_a_goal_it_runs_six_queries_however_many_roles(
+    owner, owner_client, django_assert_num_queries
+):
     make_role()
-    # 1 the account, 2 the profile, 3 the active goal (none), 4 published stages for the select.
-    with django_assert_num_queries(4):
+    # 1 the account, 2 the profile, 3 the active goal (none), 4-5 the person's done skills and
+    # milestones, 6 published stages for the select; after a catalog change, 3 more: the
+    # published roles, their stage skills, their milestones.
+    with django_assert_num_queries(6 + 3):
+        owner_client.get(URL)
+    services.mark_changed(owner)
+    with django_assert_num_queries(6):
+        owner_client.get(URL)
+
+    grow_tenfold(owner, make_role())
+    catalog_changed()
+
+    with django_assert_num_queries(6 + 3):
+        html = owner_client.get(URL).content.decode()
+    assert html.count('class="closest-role"') == 5
+    services.mark_changed(owner)
+    with django_assert_num_queries(6):
         owner_client.get(URL)
 
 
@@ -372,8 +402,81 @@ def test_a_kept_page_is_rendered_again_the_next_day_as_its_chart_ends_today(
     tomorrow = datetime.combine(timezone.localdate() + timedelta(days=1), datetime.min.time())
     later = timezone.make_aware(tomorrow + timedelta(minutes=1))
     monkeypatch.setattr(timezone, "now", lambda: later)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         after = owner_client.get(URL).content.decode()
     # The line that marks today has moved on a day.
     today_line = re.compile(r'<line class="burnup-today" x1="([\d.]+)"')
     assert today_line.findall(before) != today_line.findall(after) != []
+
+
+def closest_block(html: str) -> str:
+    start = html.index('id="closest"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_it_ranks_the_roles_closest_to_the_person_without_their_target(owner_client, owner, setup):
+    near = make_role(name="Data Engineer")
+    far = make_role(name="Analytics Engineer")
+    # Python is one skill: done once, it counts in every role that asks for it.
+    StageSkillFactory.create(stage=near.entry, skill=setup.skills["python"], required=True)
+    finish_entry(owner, setup)
+    for key in ("python", "algebra"):
+        services.skill_set_status(user=owner, skill_id=near.skills[key].pk, status="done")
+    services.milestone_set_done(user=owner, milestone_id=near.milestones["portfolio"].pk, done=True)
+
+    block = closest_block(owner_client.get(URL).content.decode())
+
+    assert "Roles you are closest to" in block
+    assert setup.role.name not in block
+    assert block.index("Data Engineer") < block.index("Analytics Engineer")
+    # Near: its entry stage (with the shared python) done, 4 of its 7 items up to senior.
+    assert (
+        f'<a class="closest-name" href="{near.role.get_absolute_url()}">Data Engineer</a>' in block
+    )
+    assert '<span class="closest-percent">57%</span>' in block
+    assert f"You would stand at {near.entry.title} · 3 items left of 7" in block
+    assert f'href="{far.role.get_absolute_url()}"' in block
+    assert "Not at its first stage yet · 6 items left of 6" in block
+
+
+def test_a_person_without_a_target_sees_the_roles_closest_to_them(owner_client, owner):
+    role = make_role()
+    services.skill_set_status(user=owner, skill_id=role.skills["python"].pk, status="done")
+
+    block = closest_block(owner_client.get(URL).content.decode())
+
+    assert f'href="{role.role.get_absolute_url()}">{role.role.name}</a>' in block
+    assert '<span class="closest-percent">16%</span>' in block
+    assert "your target left out" not in block
+
+
+def test_closest_roles_leave_out_unpublished_roles_and_roles_without_items(owner_client, setup):
+    hidden = make_role(published=False)
+    empty = RoleFactory.create(name="Empty role")
+    StageFactory.create(role=empty)
+
+    html = owner_client.get(URL).content.decode()
+
+    assert 'id="closest"' not in html
+    assert hidden.role.name not in html
+    assert "Empty role" not in html
+
+
+def test_closest_roles_move_when_the_person_ticks_an_item(owner_client, owner, setup):
+    other = make_role()
+    assert '<span class="closest-percent">0%</span>' in owner_client.get(URL).content.decode()
+
+    services.skill_set_status(user=owner, skill_id=other.skills["torch"].pk, status="done")
+
+    assert '<span class="closest-percent">16%</span>' in owner_client.get(URL).content.decode()
+
+
+def test_closest_roles_count_another_persons_items_for_nobody_else(owner_client, other_user, setup):
+    other = make_role()
+    for skill in other.skills.values():
+        services.skill_set_status(user=other_user, skill_id=skill.pk, status="done")
+
+    block = closest_block(owner_client.get(URL).content.decode())
+
+    assert '<span class="closest-percent">0%</span>' in block
+    assert "100%" not in block

@@ -16,6 +16,7 @@ from tests.history_data import person_with_a_month_of_history
 from tests.html_checker import html_errors
 
 ROLE_PAGE = f"/roles/{MLE}/"
+COMPARE = f"/roles/compare/?a={MLE}&b=data-scientist"
 
 
 def _page(client: Client, path: str, status: int = 200, **kwargs) -> str:
@@ -77,6 +78,15 @@ def test_it_renders_valid_html_on_every_page(shipped_catalog, tmp_path):
         "password reset, bad link": _page(visitor, f"/accounts/reset/{uid}/wrong-token/"),
         "password reset, done": _page(visitor, "/accounts/reset/done/"),
         "not found": _page(visitor, "/no-such-page/", status=404),
+        "compare": _page(visitor, COMPARE),
+        "compare, signed in": _page(member, COMPARE),
+        "compare, no second role": _page(visitor, f"/roles/compare/?a={MLE}"),
+        "compare, empty": _page(visitor, "/roles/compare/"),
+        "compare, your part": _page(
+            member, "/roles/compare/you/" + COMPARE[len("/roles/compare/") :]
+        ),
+        "role, your part": _page(member, ROLE_PAGE + "you/"),
+        "role, your part, no target": _page(newcomer, ROLE_PAGE + "you/"),
     }
     retire_worked_on_items()
     documents["plan, retired items"] = _page(member, "/plan/")

@@ -175,9 +175,13 @@ def test_the_dashboard_reads_events_by_index(owner_client, owner, setup):
     assert uses(plans["recent"], "tracker_progressevent", "event_user_recent"), plans["recent"]
     # The burn-up chart reads every item event of the person, by the index that starts with them.
     assert uses(plans["chart"], "tracker_progressevent", "event_user_recent"), plans["chart"]
-    ((_, progress),) = reads(page, "tracker_skillprogress")
-    skills = index_names("tracker_skillprogress", PROGRESS_KEYS["tracker_skillprogress"])
-    assert uses(progress, "tracker_skillprogress", skills), progress
+    # The person's rows of each progress table, by its (user, item) index: those on the target
+    # role's items (the plan, the pace), and every done one (the closest roles).
+    for table in PROGRESS_KEYS:
+        found = reads(page, table)
+        assert len(found) == 2, found
+        for _, progress in found:
+            assert uses(progress, table, index_names(table, PROGRESS_KEYS[table])), progress
 
 
 def test_a_check_off_locks_and_reads_by_index(owner_client, setup):

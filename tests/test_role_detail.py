@@ -24,7 +24,8 @@ pytestmark = pytest.mark.django_db
 #   4. the current milestones of those stages
 #   5. its outlook facts, with their source (joined)
 #   6. all its salary bands, with stage, region and source (joined)
-ROLE_PAGE_QUERIES = 6
+#   7. the published roles' names, for "Compare with"
+ROLE_PAGE_QUERIES = 7
 # With ?region=, first the regions the role has figures for, to know whether to show them.
 REGIONS = 1
 

@@ -10,6 +10,7 @@ import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from fractions import Fraction
 from functools import cached_property
 from typing import Literal
 
@@ -421,3 +422,81 @@ def estimate_time(remaining: int, pace: float) -> Estimate | None:
     low = max(1, round(fast))
     high = max(low, round(slow))
     return Estimate(low=low, high=high, unit=unit)
+
+
+# --- Closeness to other roles -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Closeness:
+    """How close a person is to a role: their done items over the role's items up to its last
+    senior stage (the whole chain when it has none; specialized branches left out, as a branch
+    counts once it is the target), with the stage they would stand at there."""
+
+    role_id: int
+    progress: Progress
+
+    @property
+    def done(self) -> int:
+        return self.progress.done
+
+    @property
+    def total(self) -> int:
+        return self.progress.total
+
+    @property
+    def remaining(self) -> int:
+        return self.progress.remaining
+
+    @property
+    def percent(self) -> int:
+        return self.progress.percent
+
+    @property
+    def current(self) -> StageProgress | None:
+        """The stage the person would stand at in that role (`compute`'s current stage)."""
+        return self.progress.current
+
+
+def closeness_end(stages: Sequence[Stage]) -> Stage | None:
+    """The stage closeness counts up to: the last senior stage of the chain of stages with
+    items, else the chain's last stage; None when the chain has no items."""
+    _, chain, last_senior, _ = _layout(stages, target_stage_id=-1)
+    return last_senior or (chain[-1] if chain else None)
+
+
+def closeness(role_id: int, stages: Sequence[Stage], done: Collection[ItemKey]) -> Closeness | None:
+    """The person's closeness to the role; None for a role without items to count."""
+    end = closeness_end(stages)
+    if end is None:
+        return None
+    return Closeness(role_id=role_id, progress=compute(stages, target_stage_id=end.id, done=done))
+
+
+def closest(
+    roles: Iterable[Closeness | None], *, exclude_role_id: int | None = None, limit: int = 5
+) -> list[Closeness]:
+    """The roles closest to the person: the largest share of their items done first (the exact
+    share, not its rounded percent), then more items done, then the order given (the catalog's).
+    The target role (`exclude_role_id`) and roles without items (None) are left out."""
+    ranked = [
+        (index, role)
+        for index, role in enumerate(roles)
+        if role is not None and role.role_id != exclude_role_id and role.total > 0
+    ]
+    ranked.sort(key=lambda pair: (-Fraction(pair[1].done, pair[1].total), -pair[1].done, pair[0]))
+    return [role for _, role in ranked[:limit]]
+
+
+@dataclass(frozen=True)
+class Kept:
+    """ "Making this your target keeps `kept` of your `done` done items": every item the person
+    has done, and those the role counts up to its last senior stage (its branches' items count
+    once a branch is the target)."""
+
+    kept: int
+    done: int
+
+
+def kept_items(role: Closeness | None, done: Collection[ItemKey]) -> Kept:
+    return Kept(kept=role.done if role is not None else 0, done=len(done))

@@ -15,6 +15,10 @@ urlpatterns = [
     # The note form of one item, on a page of its own; it posts to the two URLs above.
     path("plan/items/<str:kind>/<int:item_id>/note/", views.note_page, name="note_page"),
     path("goal/", views.goal_set, name="goal_set"),
+    # The person's parts of the compare page and of a role page (careers loads them); the
+    # first before the second, whose slug would take "compare".
+    path("roles/compare/you/", views.compare_progress, name="compare_progress"),
+    path("roles/<slug:slug>/you/", views.role_progress, name="role_progress"),
     path("settings/", views.settings_page, name="settings"),
     path("settings/profile/", views.profile_update, name="profile_update"),
     path("settings/import/", import_views.import_page, name="import"),

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -16,6 +17,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from careers import cache as catalog_cache
+from careers import compare
+from careers.compare import CompareForm
 from careers.models import Stage
 
 from . import page_cache, progress, selectors, services
@@ -84,13 +87,27 @@ def dashboard(request: PersonRequest) -> HttpResponse:
         profile: Profile, extra: dict[str, Any]
     ) -> tuple[HttpResponse, datetime | None]:
         goal = selectors.active_goal(request.user)
+        closest = {"closest": _closest_roles(request, goal, version)}
         if goal is None:
             context = {"goal": None, "profile": profile, "choices": selectors.target_choices()}
-            return render(request, "tracker/dashboard.html", context | extra), None
+            return render(request, "tracker/dashboard.html", context | closest | extra), None
         context, until = _dashboard_context(request, goal, profile, version)
-        return render(request, "tracker/dashboard.html", context | extra), until
+        return render(request, "tracker/dashboard.html", context | closest | extra), until
 
     return page_cache.serve(request, "dashboard", version, render_dashboard)
+
+
+def _closest_roles(
+    request: PersonRequest, goal: Goal | None, version: int | None
+) -> list[selectors.NearRole]:
+    """The roles the person is closest to, but for their target (2 queries: their done items;
+    every published role's checklist comes from the catalog cache)."""
+    done = selectors.done_keys(selectors.item_states(request.user))
+    return selectors.closest_roles(
+        selectors.published_roles(version),
+        done,
+        exclude_role_id=goal.role_id if goal is not None else None,
+    )
 
 
 def _dashboard_context(
@@ -140,6 +157,82 @@ def _dashboard_context(
         "next_url": reverse("tracker:dashboard") + "#next-steps",
     }
     return context, until
+
+
+@login_required
+@require_safe
+def role_progress(request: PersonRequest, slug: str) -> HttpResponse:
+    """The person on one published role: the personal part of its role page, loaded into it
+    with htmx, and a page of its own without JavaScript. The role page itself stays the same
+    for everyone signed in in a region, so its kept copy never holds anyone's progress; this
+    part is kept per person by their progress version."""
+    version = catalog_cache.version()
+
+    def render_page(profile: Profile, extra: dict[str, Any]) -> tuple[HttpResponse, None]:
+        published = selectors.published_roles(version)
+        role = published.by_slug(slug)
+        if role is None:
+            raise Http404("No such role.")
+        you = selectors.role_progress(
+            role,
+            published.structures[role.id],
+            selectors.item_states(request.user),
+            goal=selectors.active_goal(request.user),
+        )
+        context = {"you": you, "next_url": reverse("tracker:role_progress", args=[slug])}
+        return render(request, "tracker/role_progress.html", context | extra), None
+
+    return page_cache.serve(request, f"role:{slug}", version, render_page)
+
+
+@login_required
+@require_safe
+def compare_progress(request: PersonRequest) -> HttpResponse:
+    """The person on two roles compared: the items left in each and their state of every
+    skill, loaded into the compare page (careers:role_compare) with htmx, and a page of its own
+    without JavaScript. Kept per person by their progress version, as the role's part is."""
+    form = CompareForm(request.GET)
+    if not form.is_valid():
+        # The compare page only links here with two different roles.
+        return _bad_request("Choose two different roles.")
+    a_slug, b_slug = form.cleaned_data["a"], form.cleaned_data["b"]
+    version = catalog_cache.version()
+
+    def render_page(profile: Profile, extra: dict[str, Any]) -> tuple[HttpResponse, None]:
+        a = compare.compare_role(a_slug, version)
+        b = compare.compare_role(b_slug, version)
+        if a is None or b is None:
+            raise Http404("No such role.")
+        published = selectors.published_roles(version)
+        states = selectors.item_states(request.user)
+        done = selectors.done_keys(states)
+        groups = compare.skill_groups(a, b)
+        query = urlencode({"a": a_slug, "b": b_slug})
+        context = {
+            "a": a,
+            "b": b,
+            "left": [selectors.compared_role(published, role.id, done) for role in (a, b)],
+            "groups": [
+                (
+                    title,
+                    group,
+                    [
+                        (pair, selectors.skill_row(pair.skill.id, pair.skill.name, states))
+                        for pair in pairs
+                    ],
+                )
+                for title, group, pairs in (
+                    ("Both ask for", "both", groups.both),
+                    (f"Only {a.name}", "a", groups.only_a),
+                    (f"Only {b.name}", "b", groups.only_b),
+                )
+            ],
+            "query": query,
+            "next_url": f"{reverse('tracker:compare_progress')}?{query}",
+        }
+        return render(request, "tracker/compare_progress.html", context | extra), None
+
+    return page_cache.serve(request, f"compare:{a_slug}:{b_slug}", version, render_page)
 
 
 def _profile_form(request: PersonRequest, goal: Goal | None, data: Any = None) -> ProfileForm:

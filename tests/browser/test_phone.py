@@ -24,6 +24,8 @@ PUBLIC = [
     "/roles/?q=python",
     f"/roles/{MLE}/",
     "/roles/data-scientist/",
+    f"/roles/compare/?a={MLE}&b=data-scientist",
+    f"/roles/compare/?a={MLE}",
     "/no-such-page/",
 ]
 SIGNED_OUT = [
@@ -42,6 +44,8 @@ SIGNED_IN = [
     "/settings/delete/",
     "/accounts/password_change/",
     "/accounts/password_change/done/",
+    f"/roles/{MLE}/you/",
+    f"/roles/compare/you/?a={MLE}&b=data-scientist",
 ]
 
 OVERFLOW = """() => {

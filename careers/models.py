@@ -67,7 +67,6 @@ class Role(models.Model):
     objects = RoleQuerySet.as_manager()
 
     # Not fields (Django ignores an annotation without a value): attributes some reads add.
-    matched_skills: list[str]  # careers.queries.role_listing
     current_stages: int  # careers.admin.RoleAdmin.get_queryset (annotate)
 
     class Meta:

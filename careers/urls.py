@@ -7,4 +7,6 @@ app_name = "careers"
 urlpatterns = [
     path("roles/", views.role_list, name="role_list"),
     path("roles/<slug:slug>/", views.role_detail, name="role_detail"),
+    path("skills/", views.skill_list, name="skill_list"),
+    path("skills/<slug:slug>/", views.skill_detail, name="skill_detail"),
 ]

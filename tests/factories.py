@@ -10,6 +10,8 @@ from careers.models import (
     Milestone,
     MilestoneKind,
     Region,
+    Resource,
+    ResourceKind,
     Role,
     SalaryBand,
     Skill,
@@ -124,3 +126,15 @@ class SalaryBandFactory(factory.django.DjangoModelFactory[SalaryBand]):
     year = 2024
     source = factory.SubFactory(SourceFactory)
     section = "Salary Ranges"
+
+
+class ResourceFactory(factory.django.DjangoModelFactory[Resource]):
+    class Meta:
+        model = Resource
+
+    skill = factory.SubFactory(SkillFactory)
+    title = factory.Sequence(lambda n: f"Guide {n}")
+    url = factory.Sequence(lambda n: f"https://docs.example/{n}/")
+    kind = ResourceKind.DOCUMENTATION
+    is_free = True
+    position = factory.Sequence(lambda n: n)

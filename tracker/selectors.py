@@ -4,7 +4,7 @@ catalog version (careers.cache)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from typing import Any
@@ -81,6 +81,8 @@ class RoleStructure:
     # The retired stages that have items, every item of them retired with its stage: nobody
     # checks them off or counts them, but their owners still see what they did there.
     retired_stages: tuple[progress.Stage, ...] = ()
+    # Each skill's slug, the address of its page.
+    skill_slugs: dict[int, str] = field(default_factory=dict)
 
     @cached_property
     def items(self) -> dict[progress.ItemKey, tuple[int, progress.Item]]:
@@ -131,6 +133,7 @@ def _read_structure(role_id: int) -> RoleStructure:
     skills: dict[int, list[progress.Item]] = {}
     stage_milestones: dict[int, list[progress.Item]] = {}
     details: dict[progress.ItemKey, str] = {}
+    skill_slugs: dict[int, str] = {}
     # Both in catalog order: stage by stage, required skills first.
     for ss in stage_skills:
         stages[ss.stage_id] = ss.stage
@@ -143,6 +146,7 @@ def _read_structure(role_id: int) -> RoleStructure:
         )
         skills.setdefault(ss.stage_id, []).append(item)
         details[item.key] = _label(SkillCategory, ss.skill.category)
+        skill_slugs[ss.skill_id] = ss.skill.slug
     for milestone in milestones:
         stages[milestone.stage_id] = milestone.stage
         item = progress.Item(
@@ -170,6 +174,7 @@ def _read_structure(role_id: int) -> RoleStructure:
         stages=tuple(stage for stage in ordered if stage.id not in retired),
         details=details,
         retired_stages=tuple(stage for stage in ordered if stage.id in retired),
+        skill_slugs=skill_slugs,
     )
 
 
@@ -205,6 +210,8 @@ class Row:
     evidence_url: str = ""
     # The date the line shows (tracker.models.skill_shown_date; a milestone shows when it was done).
     changed_at: datetime | None = None
+    # A skill's slug, the address of its page; "" for a milestone.
+    slug: str = ""
 
     @property
     def kind(self) -> progress.ItemKind:
@@ -333,6 +340,8 @@ def load_plan(user: User, goal: Goal, catalog_version: int | None) -> Plan:
         key: Row(item, stage_id, structure.details[key])
         for key, (stage_id, item) in structure.items.items()
     }
+    for skill_id, slug in structure.skill_slugs.items():
+        rows[(progress.SKILL, skill_id)].slug = slug
     skills = SkillProgress.objects.filter(user=user, skill_id__in=structure.ids(progress.SKILL))
     for skill_id, status, note, evidence_url, started_at, completed_at in skills.values_list(
         "skill_id", "status", "note", "evidence_url", "started_at", "completed_at"

@@ -306,7 +306,8 @@ def skill_list(request: HttpRequest) -> HttpResponse:
 def _roles_asking(asked_by: list[StageSkill]) -> list[dict[str, Any]]:
     """Each published role that asks for the skill, with the stage that introduces it (a skill
     appears once per role)."""
-    return [{"role": ss.stage.role, "stage": ss.stage, "required": ss.required} for ss in asked_by]
+    roles = [{"role": ss.stage.role, "stage": ss.stage, "required": ss.required} for ss in asked_by]
+    return sorted(roles, key=lambda asked: asked["role"].name.casefold())
 
 
 def _skill_page(slug: str) -> dict[str, Any] | None:

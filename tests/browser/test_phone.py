@@ -24,6 +24,11 @@ PUBLIC = [
     "/roles/?q=python",
     f"/roles/{MLE}/",
     "/roles/data-scientist/",
+    "/roles/?q=llm",
+    "/skills/",
+    "/skills/?category=data&q=graph",
+    "/skills/python/",
+    "/skills/graph-databases/",
     "/no-such-page/",
 ]
 SIGNED_OUT = [
@@ -42,6 +47,7 @@ SIGNED_IN = [
     "/settings/delete/",
     "/accounts/password_change/",
     "/accounts/password_change/done/",
+    "/skills/python/progress/",
 ]
 
 OVERFLOW = """() => {

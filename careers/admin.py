@@ -7,6 +7,7 @@ What they share, including the refusal to delete what people's progress refers t
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 
@@ -25,6 +26,7 @@ from careers.models import (
     Milestone,
     OutlookFact,
     Region,
+    Resource,
     Role,
     SalaryBand,
     Skill,
@@ -117,6 +119,20 @@ class StageSalaryBandInline(admin.TabularInline):
     extra = 0
 
 
+# A typed address without a scheme is taken as https, as Django 6 will.
+ASSUME_HTTPS: dict[type[models.Field], dict[str, str]] = {
+    models.URLField: {"assume_scheme": "https"}
+}
+
+
+class ResourceInline(admin.TabularInline):
+    model = Resource
+    formset = CatalogInlineFormSet
+    fields = ["position", "title", "url", "kind", "is_free"]
+    formfield_overrides = ASSUME_HTTPS
+    extra = 0
+
+
 # --- Model admins ------------------------------------------------------------------------------
 
 
@@ -142,6 +158,7 @@ class SkillAdmin(CatalogAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     actions = [retire, unretire]
+    inlines = [ResourceInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Skill]:
         return (
@@ -270,3 +287,13 @@ class OutlookFactAdmin(CatalogAdmin):
     list_select_related = ["role", "source"]
     search_fields = ["text", "role__name", "section"]
     autocomplete_fields = ["role", "source"]
+
+
+@admin.register(Resource)
+class ResourceAdmin(CatalogAdmin):
+    list_display = ["title", "skill", "kind", "is_free", "url"]
+    list_filter = ["kind", "is_free", "skill__category"]
+    list_select_related = ["skill"]
+    search_fields = ["title", "url", "skill__name"]
+    autocomplete_fields = ["skill"]
+    formfield_overrides = ASSUME_HTTPS

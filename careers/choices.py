@@ -52,6 +52,14 @@ class SkillCategory(models.TextChoices):
     DOMAIN = "domain", "Domain"
 
 
+class ResourceKind(models.TextChoices):
+    DOCUMENTATION = "documentation", "Documentation"
+    COURSE = "course", "Course"
+    BOOK = "book", "Book"
+    PAPER = "paper", "Paper"
+    TUTORIAL = "tutorial", "Tutorial"
+
+
 class MilestoneKind(models.TextChoices):
     EDUCATION = "education", "Education"
     EXPERIENCE = "experience", "Experience"

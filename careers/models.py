@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -12,6 +13,7 @@ from .choices import (
     MidpointKind,
     MilestoneKind,
     PayBasis,
+    ResourceKind,
     SkillCategory,
 )
 
@@ -65,7 +67,6 @@ class Role(models.Model):
     objects = RoleQuerySet.as_manager()
 
     # Not fields (Django ignores an annotation without a value): attributes some reads add.
-    matched_skills: list[str]  # careers.queries.role_listing
     current_stages: int  # careers.admin.RoleAdmin.get_queryset (annotate)
 
     class Meta:
@@ -214,6 +215,9 @@ class Skill(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("careers:skill_detail", kwargs={"slug": self.slug})
+
 
 class StageSkill(models.Model):
     # `role` repeats stage.role so that the database can hold "a skill once per role".
@@ -252,6 +256,42 @@ class StageSkill(models.Model):
             if exclude is not None:
                 exclude = set(exclude) - {"role"}
         super().validate_constraints(exclude)
+
+
+# Only http(s): a link people follow from a page must not run script (javascript:, data:).
+web_url_validator = URLValidator(
+    schemes=["http", "https"], message="Enter a web address starting with http:// or https://."
+)
+
+
+class Resource(models.Model):
+    """A place to learn a skill: shown on the skill's page, in `position` order."""
+
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="resources")
+    title = models.CharField(max_length=200, help_text="As the resource names itself.")
+    url = models.URLField(
+        "address",
+        max_length=500,
+        validators=[web_url_validator],
+        help_text="A web address starting with http:// or https://.",
+    )
+    kind = models.CharField(max_length=16, choices=ResourceKind.choices)
+    is_free = models.BooleanField("free", default=True, help_text="Clear it when it costs money.")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first.")
+
+    class Meta:
+        ordering = ["skill", "position", "id"]
+        constraints = [
+            # The database's half of web_url_validator, for rows written without a form.
+            models.CheckConstraint(
+                condition=Q(url__istartswith="http://") | Q(url__istartswith="https://"),
+                name="resource_url_is_web",
+                violation_error_message="Enter a web address starting with http:// or https://.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class Milestone(models.Model):

@@ -6,7 +6,6 @@ so that templates never have to filter (and so never query) inside a loop.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
 
@@ -20,7 +19,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 
 from .models import (
     Family,
@@ -28,11 +27,14 @@ from .models import (
     Milestone,
     OutlookFact,
     PayBasis,
+    Resource,
     Role,
     SalaryBand,
+    Skill,
     Stage,
     StageSkill,
 )
+from .search import RoleEntry, SkillEntry
 
 if TYPE_CHECKING:
     # A development dependency (django-stubs), so only for type checking.
@@ -149,40 +151,17 @@ def with_summary(roles: QuerySet[Role]) -> QuerySet[WithAnnotations[Role, RoleSu
     )
 
 
-def roles_matching_skill(text: str) -> QuerySet[StageSkill]:
-    return active_stage_skills().filter(skill__name__icontains=text, stage__is_retired=False)
-
-
-def role_listing(*, family: str | None, search: str) -> list[WithAnnotations[Role, RoleSummary]]:
-    """Published roles of one family (None: all) whose name or a current skill matches search.
-
-    Each role gets `matched_skills`: the names of its skills the search matched, so a person sees
-    why a role whose name doesn't match is listed.
-    """
+def role_listing(*, family: str | None) -> list[WithAnnotations[Role, RoleSummary]]:
+    """Published roles of one family (None: all), by family in catalog order, then by name.
+    (Searching them is careers.search's.)"""
     roles = Role.objects.published()
     if family:
         roles = roles.filter(family=family)
-    if search:
-        roles = roles.filter(
-            Q(name__icontains=search) | Q(pk__in=roles_matching_skill(search).values("role_id"))
-        )
     found = list(with_summary(roles))
-    # Families in the order the catalog defines them, then by name within a family.
     family_order = {value: i for i, value in enumerate(Family.values)}
     found.sort(
         key=lambda role: (family_order.get(role.family, len(family_order)), role.name.casefold())
     )
-
-    matched: dict[int, list[str]] = defaultdict(list)
-    if search and found:
-        for stage_skill in roles_matching_skill(search).filter(
-            role_id__in=[role.pk for role in found]
-        ):
-            names = matched[stage_skill.role_id]
-            if stage_skill.skill.name not in names:
-                names.append(stage_skill.skill.name)
-    for role in found:
-        role.matched_skills = matched.get(role.pk, [])
     return found
 
 
@@ -241,3 +220,75 @@ def published_items() -> dict[tuple[str, int], PublishedItem]:
 def role_choices() -> list[tuple[str, str]]:
     """(slug, name) of every published role, by name: what "compare with" offers."""
     return list(Role.objects.published().order_by("name").values_list("slug", "name"))
+
+
+# --- Skills -------------------------------------------------------------------------------------
+
+
+class SkillPage(TypedDict):
+    """What skill_pages() prefetches onto each skill."""
+
+    listed_resources: list[Resource]
+    asked_by: list[StageSkill]
+
+
+def skill_pages() -> QuerySet[WithAnnotations[Skill, SkillPage]]:
+    """Current skills with everything a skill page shows: three queries whatever the catalog's
+    size (the skill, its resources, and the current stages of published roles asking for it)."""
+    asked_by = (
+        StageSkill.objects.filter(
+            is_retired=False, stage__is_retired=False, role__is_published=True
+        )
+        .select_related("stage__role")
+        .order_by("stage__role__name", "stage__position")
+    )
+    return Skill.objects.active().prefetch_related(
+        Prefetch("resources", queryset=Resource.objects.all(), to_attr="listed_resources"),
+        Prefetch("stage_skills", queryset=asked_by, to_attr="asked_by"),
+    )
+
+
+def skill_entries() -> list[SkillEntry]:
+    """Every current skill, by name: the skill list and search read them (1 query)."""
+    skills = Skill.objects.active().order_by(Lower("name"), "slug")
+    return [
+        SkillEntry(slug=slug, name=name, category=category, description=description)
+        for slug, name, category, description in skills.values_list(
+            "slug", "name", "category", "description"
+        )
+    ]
+
+
+def role_entries() -> list[RoleEntry]:
+    """Every published role as search reads it (3 queries whatever the catalog's size: the
+    roles with their card's figures, their current stages, those stages' current skills)."""
+    stage_skills = StageSkill.objects.filter(is_retired=False, skill__is_retired=False)
+    stages = (
+        Stage.objects.filter(is_retired=False)
+        .order_by("position")
+        .prefetch_related(Prefetch("stage_skills", queryset=stage_skills.select_related("skill")))
+    )
+    roles = with_summary(Role.objects.published()).prefetch_related(
+        Prefetch("stages", queryset=stages)
+    )
+    entries = []
+    for role in roles.order_by("name"):
+        # The prefetched, current ones: all() reads what the Prefetch querysets above kept.
+        current = list(role.stages.all())
+        entries.append(
+            RoleEntry(
+                slug=role.slug,
+                name=role.name,
+                family=role.family,
+                summary=role.summary,
+                description=role.description,
+                stage_titles=tuple(stage.title for stage in current),
+                stage_summaries=tuple(stage.summary for stage in current if stage.summary),
+                skills=tuple(ss.skill.name for stage in current for ss in stage.stage_skills.all()),
+                stage_count=role.stage_count,
+                branch_count=role.branch_count,
+                pay_low=role.pay_low,
+                pay_high=role.pay_high,
+            )
+        )
+    return entries

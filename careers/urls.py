@@ -9,4 +9,6 @@ urlpatterns = [
     # Before the role page, whose slug would take "compare".
     path("roles/compare/", views.role_compare, name="role_compare"),
     path("roles/<slug:slug>/", views.role_detail, name="role_detail"),
+    path("skills/", views.skill_list, name="skill_list"),
+    path("skills/<slug:slug>/", views.skill_detail, name="skill_detail"),
 ]

@@ -23,10 +23,10 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from . import cache as catalog_cache
-from . import compare, page_cache, queries
-from .choices import Family, Level, last_senior_stage
+from . import compare, page_cache, queries, search
+from .choices import Family, Level, SkillCategory, last_senior_stage
 from .compare import CompareForm
-from .models import Region, Stage
+from .models import Region, Stage, StageSkill
 from .salaries import cited_sources, salary_view
 
 PARAM_MAX_LENGTH = 100
@@ -90,20 +90,43 @@ def home(request: HttpRequest) -> HttpResponse:
 # --- Catalog ----------------------------------------------------------------------------------
 
 
-def _role_list_content(family: str, search: str, number: int) -> str:
-    roles = queries.role_listing(family=family or None, search=search)
+def _role_list_content(family: str, number: int) -> str:
+    roles = queries.role_listing(family=family or None)
     page = Paginator(roles, ROLES_PER_PAGE).get_page(number)
-    params = {key: value for key, value in (("family", family), ("q", search)) if value}
     context = {
         "roles": page.object_list,
         "page": page,
         "total": len(roles),
-        "page_query": urlencode(params) + "&" if params else "",
+        "page_query": f"{urlencode({'family': family})}&" if family else "",
         "family": family,
         "family_label": Family(family).label if family else "",
-        "search": search,
     }
     return render_to_string("careers/role_list.html#results", context)
+
+
+def _search_results(version: int | None, family: str, query: str, number: int) -> str:
+    """What a search finds, ranked (careers.search), from the catalog's search entries: no
+    query when the cache holds them. Rendered for its request alone, as the query is typed."""
+    found = search.terms(query)
+    roles = catalog_cache.cached("search:roles", version, queries.role_entries)
+    if family:
+        roles = [role for role in roles if role.family == family]
+    hits = search.find_roles(roles, found)
+    page = Paginator(hits, ROLES_PER_PAGE).get_page(number)
+    skills = catalog_cache.cached("skills", version, queries.skill_entries)
+    params = {key: value for key, value in (("family", family), ("q", query)) if value}
+    context = {
+        "hits": page.object_list,
+        "page": page,
+        "total": len(hits),
+        "page_query": urlencode(params) + "&",
+        "family_label": Family(family).label if family else "",
+        "search": query,
+        # Skills on the first page only, above the roles that ask for them.
+        "skill_hits": search.find_skills(skills, found) if page.number == 1 else [],
+        "families": dict(Family.choices),
+    }
+    return render_to_string("careers/role_list.html#search-results", context)
 
 
 @require_safe
@@ -112,21 +135,21 @@ def role_list(request: HttpRequest) -> HttpResponse:
 
     def render_list(extra: dict[str, Any]) -> HttpResponse:
         family = _clean_text(request.GET.get("family", ""))
-        search = _clean_text(request.GET.get("q", ""), queries.SEARCH_MAX_LENGTH)
+        query = _clean_text(request.GET.get("q", ""), queries.SEARCH_MAX_LENGTH)
         number = _positive_int(request.GET.get("page", ""))
         # A family no form offers (an old link, a typo) shows everything and says so.
         unknown_family = family if family and family not in Family.values else ""
         family = "" if unknown_family else family
         families = catalog_cache.cached("families", version, queries.families_with_roles)
-        if search:
-            results = _role_list_content(family, search, number)
+        if query:
+            results = _search_results(version, family, query, number)
         else:
             listed = sum(count for value, _, count in families if value == family or not family)
             number = min(number, max(1, math.ceil(listed / ROLES_PER_PAGE)))
             results = catalog_cache.cached(
                 f"roles:{family}:{number}",
                 version,
-                lambda: _role_list_content(family, "", number),
+                lambda: _role_list_content(family, number),
             )
         family_label = Family(family).label if family else ""
         context = {
@@ -135,8 +158,8 @@ def role_list(request: HttpRequest) -> HttpResponse:
             "families": families,
             "family": family,
             "unknown_family": unknown_family,
-            "search": search,
-            "filtered": bool(family or search),
+            "search": query,
+            "filtered": bool(family or query),
         }
         return render(request, "careers/role_list.html", context | extra)
 
@@ -273,3 +296,86 @@ def role_compare(request: HttpRequest) -> HttpResponse:
     # The signed-in version has the person's menu and region: no shared cache may mix them.
     patch_vary_headers(response, ("Cookie",))
     return response
+
+
+# --- Skills -----------------------------------------------------------------------------------
+
+
+@require_safe
+def skill_list(request: HttpRequest) -> HttpResponse:
+    """Every current skill by category; a category and words to narrow it (careers.search's
+    rule for words, on each skill's name and description)."""
+    version = catalog_cache.version()
+
+    def render_list(extra: dict[str, Any]) -> HttpResponse:
+        category = _clean_text(request.GET.get("category", ""))
+        query = _clean_text(request.GET.get("q", ""), queries.SEARCH_MAX_LENGTH)
+        unknown_category = category if category and category not in SkillCategory.values else ""
+        category = "" if unknown_category else category
+        skills = catalog_cache.cached("skills", version, queries.skill_entries)
+        found = search.terms(query)
+        shown = [
+            skill
+            for skill in skills
+            if (not category or skill.category == category)
+            and search.matches_all((skill.name, skill.description), found)
+        ]
+        groups = [
+            (value, label, [skill for skill in shown if skill.category == value])
+            for value, label in SkillCategory.choices
+        ]
+        context = {
+            "groups": [group for group in groups if group[2]],
+            "total": len(shown),
+            "categories": SkillCategory.choices,
+            "category": category,
+            "category_label": SkillCategory(category).label if category else "",
+            "unknown_category": unknown_category,
+            "search": query,
+            "filtered": bool(category or query),
+        }
+        return render(request, "careers/skill_list.html", context | extra)
+
+    return _public(request, version, render_list)
+
+
+def _roles_asking(asked_by: list[StageSkill]) -> list[dict[str, Any]]:
+    """Each published role that asks for the skill, with the stage that introduces it (a skill
+    appears once per role)."""
+    roles = [{"role": ss.stage.role, "stage": ss.stage, "required": ss.required} for ss in asked_by]
+    return sorted(roles, key=lambda asked: asked["role"].name.casefold())
+
+
+def _skill_page(slug: str) -> dict[str, Any] | None:
+    """Everything a skill page shows of the catalog; None for a retired or unknown skill."""
+    skill = queries.skill_pages().filter(slug=slug).first()
+    if skill is None:
+        return None
+    context = {
+        "skill": skill,
+        "roles": _roles_asking(skill.asked_by),
+        "resources": skill.listed_resources,
+    }
+    return {
+        "name": skill.name,
+        "slug": skill.slug,
+        "description": skill.description,
+        "head": render_to_string("careers/skill_detail.html#head", context),
+        "body": render_to_string("careers/skill_detail.html#body", context),
+    }
+
+
+@require_safe
+def skill_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The skill, the roles asking for it and where to learn it. The person's own state of it
+    is the tracker's (tracker.views.skill_progress), loaded into the page for people signed in:
+    the page itself is the same for everyone, and is kept whole."""
+    version = catalog_cache.version()
+
+    def render_skill(extra: dict[str, Any]) -> HttpResponse:
+        page = catalog_cache.cached(f"skill:{slug}", version, lambda: _skill_page(slug))
+        if page is None:
+            raise Http404("No such skill.")
+        return render(request, "careers/skill_detail.html", {"page": page} | extra)
+
+    return _public(request, version, render_skill)

@@ -13,6 +13,8 @@ from careers.models import (
     Milestone,
     MilestoneKind,
     Region,
+    Resource,
+    ResourceKind,
     Role,
     SalaryBand,
     Skill,
@@ -145,3 +147,15 @@ class MentorshipFactory(factory.django.DjangoModelFactory[Mentorship]):
     responded_at = factory.LazyAttribute(
         lambda m: timezone.now() if m.status != MentorshipStatus.PENDING else None
     )
+
+
+class ResourceFactory(factory.django.DjangoModelFactory[Resource]):
+    class Meta:
+        model = Resource
+
+    skill = factory.SubFactory(SkillFactory)
+    title = factory.Sequence(lambda n: f"Guide {n}")
+    url = factory.Sequence(lambda n: f"https://docs.example/{n}/")
+    kind = ResourceKind.DOCUMENTATION
+    is_free = True
+    position = factory.Sequence(lambda n: n)

@@ -19,9 +19,16 @@ def setup(owner):
     return setup
 
 
-@pytest.mark.parametrize("query", ["q=%00", "q=a%00b", "family=%00", "region=%00", "page=%00"])
+@pytest.mark.parametrize(
+    "query", ["q=%00", "q=a%00b", "family=%00", "region=%00", "page=%00", "category=%00"]
+)
 def test_a_nul_byte_in_a_query_is_no_error(client, setup, query):
-    for path in ("/roles/", "/roles/role-x/"):
+    for path in (
+        "/roles/",
+        "/roles/role-x/",
+        "/skills/",
+        f"/skills/{setup.skills['python'].slug}/",
+    ):
         response = client.get(f"{path}?{query}")
         assert response.status_code == 200, (path, query)
 

@@ -87,6 +87,13 @@ def test_it_renders_valid_html_on_every_page(shipped_catalog, tmp_path):
         ),
         "role, your part": _page(member, ROLE_PAGE + "you/"),
         "role, your part, no target": _page(newcomer, ROLE_PAGE + "you/"),
+        "roles, searched": _page(visitor, "/roles/?q=llm"),
+        "roles, searched, nothing": _page(visitor, "/roles/?q=%3Cb%3Eqwxzv"),
+        "skills": _page(visitor, "/skills/"),
+        "skills, filtered": _page(visitor, "/skills/?category=data&q=graph"),
+        "skill page": _page(visitor, "/skills/python/"),
+        "skill page, signed in": _page(member, "/skills/python/"),
+        "skill progress": _page(member, "/skills/python/progress/"),
     }
     retire_worked_on_items()
     documents["plan, retired items"] = _page(member, "/plan/")

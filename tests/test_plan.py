@@ -101,9 +101,11 @@ def test_every_checkbox_has_the_item_name_as_its_label(owner_client, setup):
         (setup.milestones["portfolio"], "milestone"),
     ]:
         name = getattr(obj, "name", None) or obj.title
+        # A skill's name links to its page.
+        shown = f'<a href="/skills/{obj.slug}/">{name}</a>' if kind == "skill" else name
         pattern = (
             rf'<label for="{kind}-{obj.pk}-done">\s*<input type="checkbox" '
-            rf'id="{kind}-{obj.pk}-done"[^>]*>\s*<span class="item-name">{name}</span>'
+            rf'id="{kind}-{obj.pk}-done"[^>]*>\s*<span class="item-name">{shown}</span>'
         )
         assert re.search(pattern, html), name
 

@@ -139,8 +139,11 @@ def test_it_marks_recommended_skills(client):
 
     html = client.get(stage.role.get_absolute_url()).content.decode()
 
-    assert re.search(r'chip-required">Python</li>', html)
-    assert re.search(r'chip-recommended">Rust <span class="chip-tag">recommended</span>', html)
+    assert re.search(r'chip-required"><a href="/skills/[^"]+">Python</a></li>', html)
+    assert re.search(
+        r'chip-recommended"><a href="/skills/[^"]+">Rust</a> <span class="chip-tag">recommended',
+        html,
+    )
 
 
 def test_it_shows_specialized_stages_as_branches_linking_to_their_roles(client):

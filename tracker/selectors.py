@@ -5,7 +5,7 @@ catalog version (careers.cache)."""
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from typing import Any
@@ -85,6 +85,8 @@ class RoleStructure:
     # The retired stages that have items, every item of them retired with its stage: nobody
     # checks them off or counts them, but their owners still see what they did there.
     retired_stages: tuple[progress.Stage, ...] = ()
+    # Each skill's slug, the address of its page.
+    skill_slugs: dict[int, str] = field(default_factory=dict)
 
     @cached_property
     def items(self) -> dict[progress.ItemKey, tuple[int, progress.Item]]:
@@ -134,6 +136,7 @@ def _read_structures(role_ids: Collection[int]) -> dict[int, RoleStructure]:
     skills: dict[int, list[progress.Item]] = {}
     stage_milestones: dict[int, list[progress.Item]] = {}
     details: dict[progress.ItemKey, str] = {}
+    skill_slugs: dict[int, str] = {}
     # Both in catalog order: stage by stage, required skills first.
     for ss in stage_skills:
         stages[ss.stage_id] = ss.stage
@@ -146,6 +149,7 @@ def _read_structures(role_ids: Collection[int]) -> dict[int, RoleStructure]:
         )
         skills.setdefault(ss.stage_id, []).append(item)
         details[item.key] = _label(SkillCategory, ss.skill.category)
+        skill_slugs[ss.skill_id] = ss.skill.slug
     for milestone in milestones:
         stages[milestone.stage_id] = milestone.stage
         item = progress.Item(
@@ -180,6 +184,9 @@ def _read_structures(role_ids: Collection[int]) -> dict[int, RoleStructure]:
                 for item in (*stage.skills, *stage.milestones)
             },
             retired_stages=tuple(stage for stage in role_stages if stage.id in retired),
+            skill_slugs={
+                item.id: skill_slugs[item.id] for stage in role_stages for item in stage.skills
+            },
         )
         for role_id, role_stages in ordered.items()
     }
@@ -303,6 +310,8 @@ class Row:
     evidence_url: str = ""
     # The date the line shows (tracker.models.skill_shown_date; a milestone shows when it was done).
     changed_at: datetime | None = None
+    # A skill's slug, the address of its page; "" for a milestone.
+    slug: str = ""
 
     @property
     def kind(self) -> progress.ItemKind:
@@ -467,6 +476,8 @@ def load_plan(user: User, goal: Goal, catalog_version: int | None) -> Plan:
         key: Row(item, stage_id, structure.details[key])
         for key, (stage_id, item) in structure.items.items()
     }
+    for skill_id, slug in structure.skill_slugs.items():
+        rows[(progress.SKILL, skill_id)].slug = slug
     _read_states(user, rows)
     return Plan(goal=goal, structure=structure, rows=rows)
 

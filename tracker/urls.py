@@ -14,6 +14,7 @@ urlpatterns = [
     path("plan/milestones/<int:milestone_id>/note/", views.milestone_note, name="milestone_note"),
     # The note form of one item, on a page of its own; it posts to the two URLs above.
     path("plan/items/<str:kind>/<int:item_id>/note/", views.note_page, name="note_page"),
+    path("skills/<slug:slug>/progress/", views.skill_progress, name="skill_progress"),
     path("goal/", views.goal_set, name="goal_set"),
     # The person's parts of the compare page and of a role page (careers loads them); the
     # first before the second, whose slug would take "compare".

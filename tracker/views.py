@@ -19,12 +19,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from careers import cache as catalog_cache
 from careers import compare
 from careers.compare import CompareForm
-from careers.models import Stage
+from careers.models import Skill, Stage
 
 from . import page_cache, progress, selectors, services
 from .forms import GoalForm, MilestoneDoneForm, NoteForm, ProfileForm, SignupForm, SkillStatusForm
 from .http import HttpResponseSeeOther, PersonRequest
-from .models import Goal, Profile
+from .models import Goal, Profile, SkillProgress, SkillStatus, skill_shown_date
 
 PLAN_TEMPLATE = "tracker/plan.html"
 NOTE_TEMPLATE = "tracker/note.html"
@@ -428,3 +428,45 @@ def skill_note(request: PersonRequest, skill_id: int) -> HttpResponse:
 @require_POST
 def milestone_note(request: PersonRequest, milestone_id: int) -> HttpResponse:
     return _save_note(request, (progress.MILESTONE, milestone_id))
+
+
+# --- A skill's page: the person's own part ------------------------------------------------------
+
+
+def _note_form(note: str, evidence_url: str) -> NoteForm:
+    form = NoteForm(initial={"note": note, "evidence_url": evidence_url}, row_id="progress")
+    # One form among others on the skill page: the page opens where the person is reading.
+    form.fields["note"].widget.attrs.pop("autofocus", None)
+    return form
+
+
+@login_required
+@require_safe
+def skill_progress(request: PersonRequest, slug: str) -> HttpResponse:
+    """The person's state of a current skill, their note and evidence, with the forms that change
+    them: with htmx, the block the skill page (careers.views.skill_detail) loads into itself;
+    otherwise a page of its own, for browsers without JavaScript. Served by the tracker so that
+    the catalog's page stays the same for everyone and knows nothing of people's progress."""
+    skill = get_object_or_404(Skill.objects.active(), slug=slug)
+    row = SkillProgress.objects.filter(user=request.user, skill=skill).first()
+    status = row.status if row is not None else SkillStatus.NOT_STARTED
+    note = row.note if row is not None else ""
+    evidence_url = row.evidence_url if row is not None else ""
+    if request.htmx:
+        next_url = f"{skill.get_absolute_url()}#your-progress"
+    else:
+        next_url = reverse("tracker:skill_progress", kwargs={"slug": skill.slug})
+    context = {
+        "skill": skill,
+        "status": status,
+        "since": skill_shown_date(status, row.started_at, row.completed_at) if row else None,
+        "note": note,
+        "evidence_url": evidence_url,
+        "statuses": SkillStatus.choices,
+        "form": _note_form(note, evidence_url),
+        "next_url": next_url,
+    }
+    template = "tracker/skill_progress.html"
+    return _varies_on_htmx(
+        render(request, f"{template}#progress" if request.htmx else template, context)
+    )

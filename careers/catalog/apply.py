@@ -18,6 +18,7 @@ from careers.models import (
     Milestone,
     OutlookFact,
     Region,
+    Resource,
     Role,
     SalaryBand,
     Skill,
@@ -58,6 +59,7 @@ def _apply(catalog: Catalog) -> Summary:
     sources = _apply_sources(catalog, counts["sources"])
     regions = _apply_regions(catalog, counts["regions"])
     skills = _apply_skills(catalog, counts["skills"])
+    _apply_resources(catalog, skills, counts["resources"])
     # Every role, including those outside the document, which `leads_to` may name.
     roles = _apply_roles(catalog, counts["roles"])
     for spec in catalog.roles:
@@ -108,6 +110,28 @@ def _apply_skills(catalog: Catalog, counts: Counts) -> dict[str, Skill]:
         }
         upsert(Skill, existing, spec.slug, values, counts, spec.slug)
     return existing
+
+
+def _apply_resources(catalog: Catalog, skills: dict[str, Skill], counts: Counts) -> None:
+    """Each listed skill's resources, matched by their order in the file (2 reads at most)."""
+    listed = [skills[spec.slug] for spec in catalog.skills]
+    stored: dict[int, list[Resource]] = defaultdict(list)
+    for resource in Resource.objects.filter(skill__in=listed).order_by("position", "id"):
+        stored[resource.skill_id].append(resource)
+    for spec in catalog.skills:
+        skill = skills[spec.slug]
+        desired = [
+            {
+                "skill": skill,
+                "title": resource.title,
+                "url": resource.url,
+                "kind": resource.kind,
+                "is_free": resource.free,
+                "position": position,
+            }
+            for position, resource in enumerate(spec.resources, start=1)
+        ]
+        sync_rows(Resource, stored[skill.pk], desired, counts, f"{spec.slug} / resources")
 
 
 def _apply_roles(catalog: Catalog, counts: Counts) -> dict[str, Role]:

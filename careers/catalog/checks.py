@@ -7,8 +7,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.validators import slug_re
 from django.db import models
+
+from careers.models import web_url_validator
 
 # The database columns behind these: PositiveSmallIntegerField and PositiveIntegerField.
 SMALL_MAX = 32767
@@ -95,6 +98,23 @@ def slug(value: Any) -> str:
     if not slug_re.match(value):
         raise Invalid(f"'{value}' is not a slug: use letters, digits and hyphens only")
     return value
+
+
+def web_address(limit: int | None = None) -> Check:
+    """A web address, http or https only, as the models' validator accepts it."""
+    as_line = line(limit)
+
+    def check(value: Any) -> str:
+        value = as_line(value)
+        try:
+            web_url_validator(value)
+        except ValidationError as error:
+            raise Invalid(
+                f"'{value}' is not a web address starting with http:// or https://"
+            ) from error
+        return value
+
+    return check
 
 
 def whole(low: int = 0, high: int = SMALL_MAX) -> Check:

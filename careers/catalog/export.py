@@ -15,6 +15,7 @@ from careers.models import (
     Milestone,
     OutlookFact,
     Region,
+    Resource,
     Role,
     SalaryBand,
     Skill,
@@ -101,15 +102,18 @@ def _used_regions(roles: list[Role], whole: bool) -> QuerySet[Region]:
 
 
 def _used_skills(roles: list[Role], whole: bool) -> QuerySet[Skill]:
+    skills = Skill.objects.prefetch_related(
+        Prefetch("resources", queryset=Resource.objects.order_by("position", "id"))
+    ).order_by("name", "slug")
     if whole:
-        return Skill.objects.filter(is_retired=False).order_by("name", "slug")
+        return skills.filter(is_retired=False)
     pks = {
         stage_skill.skill_id
         for role in roles
         for stage in _current_stages(role)
         for stage_skill in stage.stage_skills.all()
     }
-    return Skill.objects.filter(pk__in=pks).order_by("name", "slug")
+    return skills.filter(pk__in=pks)
 
 
 def _exported_bands(role: Role) -> list[SalaryBand]:
@@ -144,8 +148,19 @@ def _skill(skill: Skill) -> dict[str, Any]:
         "name": skill.name,
         "category": skill.category,
         "description": skill.description,
+        "resources": [_resource(resource) for resource in skill.resources.all()],
     }
-    return _without_defaults(doc, description="")
+    return _without_defaults(doc, description="", resources=[])
+
+
+def _resource(resource: Resource) -> dict[str, Any]:
+    # `free` always written: whether a resource costs money matters to every reader.
+    return {
+        "title": resource.title,
+        "url": resource.url,
+        "kind": resource.kind,
+        "free": resource.is_free,
+    }
 
 
 def _role(role: Role) -> dict[str, Any]:

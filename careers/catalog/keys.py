@@ -11,6 +11,8 @@ from careers.models import (
     OutlookFact,
     PayBasis,
     Region,
+    Resource,
+    ResourceKind,
     Role,
     SalaryBand,
     Skill,
@@ -32,6 +34,7 @@ from .checks import (
     max_length,
     slug,
     text,
+    web_address,
     whole,
 )
 
@@ -58,6 +61,13 @@ SKILL_KEYS = {
     "name": Key(line(max_length(Skill, "name")), required=True),
     "category": Key(choice(SkillCategory), required=True),
     "description": Key(text(), default=""),
+    "resources": Key(listing, default=[]),
+}
+RESOURCE_KEYS = {
+    "title": Key(line(max_length(Resource, "title")), required=True),
+    "url": Key(web_address(max_length(Resource, "url")), required=True),
+    "kind": Key(choice(ResourceKind), required=True),
+    "free": Key(boolean, default=True),
 }
 BAND_KEYS = {
     "region": Key(slug),

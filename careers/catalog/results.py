@@ -16,6 +16,7 @@ KINDS = (
     "sources",
     "regions",
     "skills",
+    "resources",
     "roles",
     "stages",
     "stage skills",
@@ -26,7 +27,12 @@ KINDS = (
 ACTIONS = ("created", "updated", "restored", "retired", "deleted")
 
 # Model fields whose key in the catalog file differs from their name.
-FILE_KEYS = {"is_published": "published", "is_featured": "featured", "pay_basis": "basis"}
+FILE_KEYS = {
+    "is_published": "published",
+    "is_featured": "featured",
+    "pay_basis": "basis",
+    "is_free": "free",
+}
 # Fields a change report leaves out: bringing an item back is what "restored" says.
 UNREPORTED = {"is_retired"}
 VALUE_MAX = 60

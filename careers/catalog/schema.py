@@ -32,6 +32,7 @@ from .keys import (
     ORDERED_FIGURES,
     OUTLOOK_KEYS,
     REGION_KEYS,
+    RESOURCE_KEYS,
     ROLE_KEYS,
     SKILL_KEYS,
     SOURCE_KEYS,
@@ -45,6 +46,7 @@ from .specs import (
     MilestoneSpec,
     OutlookSpec,
     RegionSpec,
+    ResourceSpec,
     RoleSpec,
     SkillSpec,
     SourceSpec,
@@ -148,7 +150,17 @@ class Parser:
                 )
             else:
                 self.skill_names[folded] = (join(path, "name"), name)
-        return SkillSpec(**r.values) if not r.bad else _BROKEN
+        resources = tuple(
+            self.resource(raw_r, f"{path}.resources[{i}]")
+            for i, raw_r in enumerate(items(r, "resources"))
+        )
+        if r.bad:
+            return _BROKEN
+        return SkillSpec(**(r.values | {"resources": resources}))
+
+    def resource(self, raw: Any, path: str) -> ResourceSpec:
+        r = read(raw, path, RESOURCE_KEYS, self.problems)
+        return ResourceSpec(**r.values) if not r.bad else _BROKEN
 
     def roles(self, raw_roles: list[Any]) -> tuple[RoleSpec, ...]:
         slugs: dict[str, str] = {}

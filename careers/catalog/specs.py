@@ -21,11 +21,20 @@ class RegionSpec:
 
 
 @dataclass(frozen=True)
+class ResourceSpec:
+    title: str
+    url: str
+    kind: str
+    free: bool
+
+
+@dataclass(frozen=True)
 class SkillSpec:
     slug: str
     name: str
     category: str
     description: str
+    resources: tuple[ResourceSpec, ...]
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ def test_it_takes_a_newcomer_from_sign_up_to_a_reached_stage(page, shipped_catal
 
     # Find the role through the catalog's search, as a visitor would.
     _nav(page).get_by_role("link", name="Roles").click()
-    page.get_by_label("Role or skill").fill(MLE_NAME)
+    page.get_by_label("Role, stage or skill").fill(MLE_NAME)
     page.get_by_role("button", name="Show roles").click()
     page.get_by_role("link", name=MLE_NAME, exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(MLE_NAME)

@@ -26,6 +26,11 @@ PUBLIC = [
     "/roles/data-scientist/",
     f"/roles/compare/?a={MLE}&b=data-scientist",
     f"/roles/compare/?a={MLE}",
+    "/roles/?q=llm",
+    "/skills/",
+    "/skills/?category=data&q=graph",
+    "/skills/python/",
+    "/skills/graph-databases/",
     "/no-such-page/",
 ]
 SIGNED_OUT = [
@@ -46,6 +51,7 @@ SIGNED_IN = [
     "/accounts/password_change/done/",
     f"/roles/{MLE}/you/",
     f"/roles/compare/you/?a={MLE}&b=data-scientist",
+    "/skills/python/progress/",
 ]
 
 OVERFLOW = """() => {

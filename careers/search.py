@@ -1,0 +1,244 @@
+"""Finding roles and skills from what a person types: the words of a query, the abbreviations
+they stand for, the ranking and the matched parts shown.
+
+Pure functions over plain data (the catalog's search entries, kept by catalog version), so that
+search costs no query when the cache holds the entries, and runs the same on every database.
+
+- Every word of the query must match somewhere, at the start of a word ("engineer" finds
+  "Engineering"); an abbreviation matches what it stands for, and the other way round
+  (ABBREVIATIONS).
+- A role ranks by where its words matched: the role's name over its stage titles over the rest
+  (its skills, summary, description and stage summaries); among equals, the role whose name the
+  query covers most, then by name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+# What people abbreviate, and what the catalog may spell out: one table, read both ways.
+ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "ai": ("artificial intelligence",),
+    "dl": ("deep learning",),
+    "llm": ("large language model",),
+    "llms": ("large language models",),
+    "ml": ("machine learning",),
+    "mlops": ("machine learning operations", "ml ops"),
+    "nlp": ("natural language processing",),
+    "rag": ("retrieval-augmented generation",),
+    "rl": ("reinforcement learning",),
+}
+# Longer queries are cut here: each word is a pattern to try on every entry.
+MAX_TERMS = 8
+LONGEST_PHRASE = max(len(phrase.split()) for names in ABBREVIATIONS.values() for phrase in names)
+
+# Where a word matched, and what that weighs in the ranking.
+NAME, STAGE, OTHER = 100, 10, 1
+
+_WORD = re.compile(r"\w[\w+#]*(?:[.'-]\w[\w+#]*)*")
+_SPELLED_OUT = {
+    phrase: abbreviation for abbreviation, names in ABBREVIATIONS.items() for phrase in names
+}
+
+
+@dataclass(frozen=True)
+class Term:
+    """One word of the query (or a spelled-out phrase), with every form it may take."""
+
+    text: str
+    pattern: re.Pattern[str]
+
+    def found_in(self, text: str) -> bool:
+        return self.pattern.search(text) is not None
+
+
+def _pattern(forms: Iterable[str]) -> re.Pattern[str]:
+    # At the start of a word; the words of a phrase apart by spaces or hyphens.
+    alternatives = sorted(
+        (r"[\s-]+".join(re.escape(word) for word in re.split(r"[\s-]+", form)) for form in forms),
+        key=len,
+        reverse=True,
+    )
+    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + ")", re.IGNORECASE)
+
+
+def terms(query: str) -> list[Term]:
+    """The words of a query, each with its abbreviation or what it stands for; none for a
+    query without a word."""
+    words = _WORD.findall(query.casefold())
+    found: list[Term] = []
+    i = 0
+    while i < len(words) and len(found) < MAX_TERMS:
+        for size in range(min(LONGEST_PHRASE, len(words) - i), 1, -1):
+            phrase = " ".join(words[i : i + size])
+            if phrase in _SPELLED_OUT:
+                short = _SPELLED_OUT[phrase]
+                forms = {phrase, short, *ABBREVIATIONS[short]}
+                i += size
+                break
+        else:
+            phrase = words[i]
+            forms = {phrase, *ABBREVIATIONS.get(phrase, ())}
+            i += 1
+        if all(term.text != phrase for term in found):
+            found.append(Term(phrase, _pattern(forms)))
+    return found
+
+
+def matches_all(texts: Sequence[str], found: Sequence[Term]) -> bool:
+    """Whether every term matches one of the texts."""
+    return all(any(term.found_in(text) for text in texts) for term in found)
+
+
+def _spans(text: str, found: Sequence[Term]) -> list[tuple[int, int]]:
+    spans = sorted(m.span() for term in found for m in term.pattern.finditer(text))
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def highlight(text: str, found: Sequence[Term]) -> SafeString:
+    """The text, escaped, with what the terms matched in <mark>."""
+    parts, last = [], 0
+    for start, end in _spans(text, found):
+        parts += [escape(text[last:start]), "<mark>", escape(text[start:end]), "</mark>"]
+        last = end
+    parts.append(escape(text[last:]))
+    # Every piece of text is escaped above.
+    return mark_safe("".join(parts))
+
+
+def excerpt(text: str, found: Sequence[Term], width: int = 160) -> SafeString:
+    """About `width` characters of the text around its first match, highlighted."""
+    spans = _spans(text, found)
+    start = spans[0][0] if spans else 0
+    begin = max(0, start - width // 3)
+    if begin:
+        begin = text.rfind(" ", 0, begin) + 1
+    end = min(len(text), begin + width)
+    if end < len(text):
+        end = max(text.rfind(" ", begin, end), start + 1)
+    piece = highlight(text[begin:end], found)
+    return mark_safe(("… " if begin else "") + piece + (" …" if end < len(text) else ""))
+
+
+def _covered(text: str, found: Sequence[Term]) -> float:
+    """The share of the text's letters that the terms matched."""
+    letters = sum(ch.isalnum() for ch in text) or 1
+    matched = sum(sum(ch.isalnum() for ch in text[s:e]) for s, e in _spans(text, found))
+    return matched / letters
+
+
+# --- The catalog's entries and what a search finds in them ------------------------------------
+
+
+@dataclass(frozen=True)
+class RoleEntry:
+    """What search reads of a published role, and what its result card shows."""
+
+    slug: str
+    name: str
+    family: str
+    summary: str
+    description: str
+    stage_titles: tuple[str, ...]
+    stage_summaries: tuple[str, ...]
+    skills: tuple[str, ...]
+    stage_count: int
+    branch_count: int
+    pay_low: int | None
+    pay_high: int | None
+
+
+@dataclass(frozen=True)
+class SkillEntry:
+    slug: str
+    name: str
+    category: str
+    description: str
+
+
+@dataclass(frozen=True)
+class RoleHit:
+    role: RoleEntry
+    score: int
+    name: SafeString
+    summary: SafeString
+    stages: tuple[SafeString, ...]
+    skills: tuple[SafeString, ...]
+    description: SafeString | None
+
+
+@dataclass(frozen=True)
+class SkillHit:
+    skill: SkillEntry
+    name: SafeString
+
+
+SHOWN_STAGES = 3
+SHOWN_SKILLS = 5
+
+
+def _weight(role: RoleEntry, term: Term) -> int:
+    """Where the term matched the role at best; 0 where it did not."""
+    if term.found_in(role.name):
+        return NAME
+    if any(term.found_in(title) for title in role.stage_titles):
+        return STAGE
+    others = (*role.skills, role.summary, role.description, *role.stage_summaries)
+    return OTHER if any(term.found_in(text) for text in others) else 0
+
+
+def find_roles(roles: Iterable[RoleEntry], found: Sequence[Term]) -> list[RoleHit]:
+    """The roles every term matches, best first, each with what matched."""
+    if not found:
+        return []
+    ranked = []
+    for role in roles:
+        weights = [_weight(role, term) for term in found]
+        if not all(weights):
+            continue
+        ranked.append((-sum(weights), -_covered(role.name, found), role.name.casefold(), role))
+    ranked.sort(key=lambda entry: entry[:3])
+    return [_hit(role, -score, found) for score, _, _, role in ranked]
+
+
+def _hit(role: RoleEntry, score: int, found: Sequence[Term]) -> RoleHit:
+    stages = [title for title in role.stage_titles if matches_any(title, found)]
+    skills = [name for name in role.skills if matches_any(name, found)]
+    # The description is shown only when nothing else shown explains the match.
+    shown = (role.name, role.summary, *stages, *skills)
+    description = None
+    if not matches_all(shown, found) and matches_any(role.description, found):
+        description = excerpt(role.description, found)
+    return RoleHit(
+        role=role,
+        score=score,
+        name=highlight(role.name, found),
+        summary=highlight(role.summary, found),
+        stages=tuple(highlight(title, found) for title in stages[:SHOWN_STAGES]),
+        skills=tuple(highlight(name, found) for name in skills[:SHOWN_SKILLS]),
+        description=description,
+    )
+
+
+def matches_any(text: str, found: Sequence[Term]) -> bool:
+    return any(term.found_in(text) for term in found)
+
+
+def find_skills(skills: Iterable[SkillEntry], found: Sequence[Term]) -> list[SkillHit]:
+    """The skills whose name every term matches, the most fully matched first."""
+    if not found:
+        return []
+    hits = [skill for skill in skills if matches_all((skill.name,), found)]
+    hits.sort(key=lambda skill: (-_covered(skill.name, found), skill.name.casefold()))
+    return [SkillHit(skill, highlight(skill.name, found)) for skill in hits]

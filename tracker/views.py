@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from careers import cache as catalog_cache
 from careers.models import Stage
 
-from . import page_cache, progress, selectors, services
+from . import feedback, page_cache, progress, selectors, services
 from .forms import GoalForm, MilestoneDoneForm, NoteForm, ProfileForm, SignupForm, SkillStatusForm
 from .http import HttpResponseSeeOther, PersonRequest
 from .models import Goal, Profile
@@ -70,6 +70,8 @@ def plan(request: PersonRequest) -> HttpResponse:
     def render_plan(profile: Profile, extra: dict[str, Any]) -> tuple[HttpResponse, None]:
         goal = selectors.active_goal(request.user)
         plan = selectors.load_plan(request.user, goal, version) if goal is not None else None
+        if plan is not None:
+            feedback.attach_comments(plan, request.user)
         return render(request, PLAN_TEMPLATE, {"plan": plan, **extra}), None
 
     return page_cache.serve(request, "plan", version, render_plan)
@@ -221,6 +223,9 @@ def _after_change(
             HttpResponseSeeOther(next_url or f"{reverse('tracker:plan')}#{kind}-{item_id}")
         )
     plan = selectors.load_plan(request.user, goal, version)
+    if next_url is None:
+        # The plan's item shows its comments; the dashboard's, compact, does not.
+        feedback.attach_comments(plan, request.user)
     row = plan.rows[key]
     context = {
         "plan": plan,

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from careers.models import Skill
 from tests.factories import MentorshipFactory, UserFactory
+from tests.html_checker import html_errors
 from tests.tracker_helpers import assert_queries, make_role, target
-from tracker import feedback, services
+from tracker import feedback, progress, services
 from tracker.import_file import read_export
 from tracker.imports import apply_import
 from tracker.models import (
@@ -478,3 +479,16 @@ def test_a_comment_is_on_exactly_one_item(person, relation, setup):
 def test_a_comment_on_no_item_is_refused_by_the_database(person, relation):
     with pytest.raises(IntegrityError):
         ItemComment.objects.create(author=relation.mentor, person=person, text="Neither")
+
+
+def test_the_pages_with_comments_are_valid_html(person_client, relation, comment, setup, tmp_path):
+    hidden = feedback.comment_add(
+        mentorship=relation, item=(progress.SKILL, setup.skills["python"].pk), text="a\nb"
+    )
+    feedback.comment_set_hidden(person=relation.person, comment=hidden, hidden=True)
+    documents = {
+        "plan, comments": person_client.get("/plan/").content.decode(),
+        "history, comments": person_client.get("/history/").content.decode(),
+        "dashboard, comments": person_client.get("/dashboard/").content.decode(),
+    }
+    assert html_errors(documents, tmp_path) == []

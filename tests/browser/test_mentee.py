@@ -39,7 +39,7 @@ def test_a_comment_reaches_the_person_until_the_relation_ends(page, person, visi
     mentor_page.goto(PAGE)
     expect(mentor_page.get_by_role("heading", level=1)).to_contain_text(person.role.name)
     item = mentor_page.locator(f"#skill-{skill.pk}")
-    item.locator("summary", has_text="Comment").click()
+    item.locator("summary", has_text="Add a comment").click()
     item.get_by_label(f"Your comment on {skill.name}").fill("Start with the tensor tutorial.")
     item.get_by_role("button", name=f"Save comment on {skill.name}").click()
     expect(mentor_page.locator(".messages")).to_contain_text("Your comment is saved")

@@ -16,6 +16,7 @@ from tests.factories import MentorshipFactory, UserFactory
 from tests.html_checker import html_errors
 from tests.tracker_helpers import assert_queries, make_role, target
 from tracker import feedback, progress, services
+from tracker.account_data import account_delete
 from tracker.import_file import read_export
 from tracker.imports import apply_import
 from tracker.models import (
@@ -492,3 +493,14 @@ def test_the_pages_with_comments_are_valid_html(person_client, relation, comment
         "dashboard, comments": person_client.get("/dashboard/").content.decode(),
     }
     assert html_errors(documents, tmp_path) == []
+
+
+def test_a_mentor_deleting_their_account_takes_their_comments_off_the_kept_plan(
+    person_client, relation, comment
+):
+    assert "Try the tutorial." in person_client.get("/plan/").content.decode()
+    account_delete(user=relation.mentor)
+    assert not ItemComment.objects.exists()
+    assert "Try the tutorial." not in person_client.get("/plan/").content.decode()
+    # The history keeps the change, without the name of an account that is gone.
+    assert "A mentor commented on" in person_client.get("/history/").content.decode()

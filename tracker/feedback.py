@@ -12,11 +12,18 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import CharField, F, Q, QuerySet, Value
+from django.db.models import CharField, F, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 
 from . import progress
-from .models import COMMENT_MAX_LENGTH, EventKind, ItemComment, Mentorship, ProgressEvent
+from .models import (
+    COMMENT_MAX_LENGTH,
+    EventKind,
+    ItemComment,
+    Mentorship,
+    Profile,
+    ProgressEvent,
+)
 from .selectors import Plan
 from .services import mark_changed
 
@@ -155,3 +162,12 @@ def comment_set_hidden(*, person: User, comment: ItemComment, hidden: bool) -> b
     row.save(update_fields=["is_hidden"])
     _event(row, HIDDEN if hidden else SHOWN)
     return True
+
+
+def author_leaving(author: User) -> None:
+    """Before an author's account and its comments are deleted: move the progress version of
+    everyone they commented on, so that no kept page shows those comments again (1 query)."""
+    commented = ItemComment.objects.filter(author=author).values("person_id")
+    Profile.objects.filter(user_id__in=Subquery(commented)).update(
+        progress_version=F("progress_version") + 1
+    )

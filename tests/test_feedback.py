@@ -504,3 +504,11 @@ def test_a_mentor_deleting_their_account_takes_their_comments_off_the_kept_plan(
     assert "Try the tutorial." not in person_client.get("/plan/").content.decode()
     # The history keeps the change, without the name of an account that is gone.
     assert "A mentor commented on" in person_client.get("/history/").content.decode()
+
+
+def test_a_mentors_new_name_shows_on_the_kept_plan_at_once(person_client, relation, comment):
+    assert "Ben Okafor" in person_client.get("/plan/").content.decode()
+    signed_in(relation.mentor).post(
+        "/settings/profile/", {"display_name": "Benjamin O.", "region": ""}
+    )
+    assert "Benjamin O." in person_client.get("/plan/").content.decode()

@@ -278,7 +278,7 @@ def account_delete(*, user: User) -> None:
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         model.objects.filter(username=username).delete()
     # Their comments on others go with them (on_delete=CASCADE): pages kept showing them go too.
-    feedback.author_leaving(user)
+    feedback.mark_commented_changed(author=user)
     # Through a queryset, so `user` keeps its pk for the log line and the log-out signal.
     # Profile, goals, progress and events go with it (on_delete=CASCADE).
     get_user_model().objects.filter(pk=user.pk).delete()

@@ -164,9 +164,10 @@ def comment_set_hidden(*, person: User, comment: ItemComment, hidden: bool) -> b
     return True
 
 
-def author_leaving(author: User) -> None:
-    """Before an author's account and its comments are deleted: move the progress version of
-    everyone they commented on, so that no kept page shows those comments again (1 query)."""
+def mark_commented_changed(*, author: User) -> None:
+    """Move the progress version of everyone the author commented on, when what their pages
+    show of the author changes (the name, or the comments as the account is deleted), so that
+    no page kept for them shows the old (1 query)."""
     commented = ItemComment.objects.filter(author=author).values("person_id")
     Profile.objects.filter(user_id__in=Subquery(commented)).update(
         progress_version=F("progress_version") + 1

@@ -174,6 +174,9 @@ def profile_update(request: PersonRequest) -> HttpResponse:
     with transaction.atomic():
         form.save()
         services.mark_changed(request.user)
+        if "display_name" in form.changed_data:
+            # The people they mentor see the name on the comments of their plans.
+            feedback.mark_commented_changed(author=request.user)
     messages.success(request, "Settings saved.")
     return HttpResponseSeeOther(reverse("tracker:settings"))
 

@@ -15,9 +15,9 @@ from django.test import Client
 from django.urls import reverse
 
 from careers.models import Milestone, Region, Role, SalaryBand, Skill, Stage, StageSkill
-from tests.factories import PASSWORD, RegionFactory
+from tests.factories import PASSWORD, MentorshipFactory, RegionFactory
 from tests.tracker_helpers import RoleSetup, assert_queries, make_role, target
-from tracker import services
+from tracker import feedback, services
 from tracker.account_data import csv_cell
 from tracker.models import (
     Goal,
@@ -191,18 +191,21 @@ def test_it_exports_empty_lists_for_a_new_account(client, db):
         assert data[key] == []
 
 
-def test_it_runs_six_queries_with_the_session_for_the_json_however_much_data(
+def test_it_runs_seven_queries_with_the_session_for_the_json_however_much_data(
     owner_client, owner, setup
 ):
     # 1 session with the user (or the user alone when Redis sits in front of the session table,
     # cached_db), 2 profile with region, 3 goals with roles and stages, 4 skill progress with
-    # skills, 5 milestone progress with roles and stages, 6 events with skills and milestones.
-    queries = 6
+    # skills, 5 milestone progress with roles and stages, 6 events with skills and milestones,
+    # 7 mentors' comments with their authors' names and items.
+    queries = 7
     with assert_queries(queries):
         owner_client.get(JSON_URL)
 
+    relation = MentorshipFactory.create(person=owner)
     for skill in Skill.objects.all():
         services.skill_set_status(user=owner, skill_id=skill.pk, status="done")
+        feedback.comment_add(mentorship=relation, item=("skill", skill.pk), text="Well done.")
 
     with assert_queries(queries):
         owner_client.get(JSON_URL)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 
 import pytest
 
+from tracker import burnup
 from tracker.burnup import BOX, Point, Scope, StageRecord, chart, series
 from tracker.progress import Estimate, ItemKey, Move
 
@@ -224,7 +226,53 @@ def test_axis_labels_are_few_round_and_name_the_year_over_long_spans():
     assert [label for _, label in drawn.y_ticks] == ["0", "2", "4", "6", "8"]
     assert [top for top, _ in drawn.y_ticks] == [100.0, 75.0, 50.0, 25.0, 0.0]
     labels = [t.label for t in drawn.x_ticks]
-    assert len(labels) == 5 and labels[0] == "Nov 2026" and labels[-1] == "Aug 2027"
+    assert 2 <= len(labels) <= 5 and labels[0] == "Nov 2026" and labels[-1] == "Aug 2027"
+
+
+def _extents(drawn, width_px: float) -> list[tuple[float, float, str]]:
+    """Where each date label runs on a plot `width_px` wide, at 7.5px a character (a 12px
+    label's widest average)."""
+    runs = []
+    for tick in drawn.x_ticks:
+        length = len(tick.label) * 7.5
+        at = tick.x / 100 * width_px
+        left = at - {"start": 0, "middle": length / 2, "end": length}[tick.anchor]
+        runs.append((left, left + length, tick.label))
+    return sorted(runs)
+
+
+@pytest.mark.parametrize(
+    ("history_days", "estimate"),
+    [
+        # A short history with a long estimate: "Dec 2026Feb 2027" on a phone.
+        (1, Estimate(low=2, high=3, unit="month")),
+        (2, Estimate(low=4, high=6, unit="month")),
+        (3, Estimate(low=1, high=2, unit="year")),
+        (10, Estimate(low=6, high=9, unit="month")),
+        (25, Estimate(low=2, high=3, unit="year")),
+        (1, Estimate(low=2, high=3, unit="week")),
+        (5, Estimate(low=3, high=4, unit="month")),
+        (28, None),
+        (12, None),
+        (3, None),
+    ],
+)
+def test_date_labels_stay_apart_on_a_phone(history_days, estimate):
+    done_points = points((1, 0, 40), (history_days, 1, 40))
+    drawn = chart(done_points, pace=0.5 if estimate else 0.0, estimate=estimate)
+    assert drawn is not None
+    runs = _extents(drawn, burnup.NARROWEST_PLOT_PX)
+    assert len(runs) >= 2
+    assert runs[0][0] >= 0 and runs[-1][1] <= burnup.NARROWEST_PLOT_PX
+    for (_, right, label), (left, _, next_label) in pairwise(runs):
+        assert left - right >= 8, (label, next_label)
+    assert len({label for _, _, label in runs}) == len(runs)
+
+
+def test_date_labels_between_the_ends_are_kept_where_they_fit():
+    drawn = chart(points((1, 0, 4), (20, 1, 4)), pace=0.0, estimate=None)
+    assert drawn is not None
+    assert [t.label for t in drawn.x_ticks] == ["1 Nov", "7 Nov", "14 Nov", "20 Nov"]
 
 
 def test_a_chart_with_nothing_to_count_still_has_an_axis():

@@ -685,7 +685,9 @@ def test_two_identical_posts_at_once_leave_one_row_and_one_event(kind):
 # changes the catalog, so the first post after it is such a request.
 
 CATALOG = 2  # the role's stage skills, and its milestones
-HTMX_READS = 2  # the person's progress on the role's skills, and on its milestones
+# The person's progress on the role's skills, and on its milestones, and the comments on the
+# role's items (the plan's item shows them).
+HTMX_READS = 3
 
 
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
@@ -695,7 +697,7 @@ def test_a_check_off_runs_a_fixed_number_of_queries_however_much_data(
     # 1 the account, 2 the goal with its role and target stage; in one transaction: 3 the
     # progress row, locked (4 inserted when missing, inside a savepoint), 5 its new state,
     # 6 the event, 7 the profile's progress version. With htmx, the person's progress on the
-    # role, for the item and the figures swapped out of band.
+    # role and the comments on its items, for the item and the figures swapped out of band.
     reads = HTMX_READS if headers else 0
 
     def check(skill, status: str, expected: int, transactions: int = 1) -> None:
@@ -730,7 +732,8 @@ def test_a_no_op_check_off_runs_the_same_queries_or_fewer(owner_client, owner, s
     grow_tenfold(owner, setup)
     owner_client.get(reverse("tracker:plan"))  # the role's items, cached again
 
-    # The account, the goal, the locked row (nothing to write), and the person's progress.
+    # The account, the goal, the locked row (nothing to write), the person's progress and the
+    # comments.
     with assert_queries(3 + HTMX_READS, transactions=1):
         owner_client.post(milestone_url(setup.milestones["portfolio"]), {"done": "1"}, **HTMX)
     assert ProgressEvent.objects.filter(user=owner, kind=EventKind.MILESTONE).count() == 1

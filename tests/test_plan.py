@@ -183,33 +183,33 @@ def test_a_specialized_target_shows_the_chain_and_its_branch(owner_client, owner
     assert setup.skills["mlops"].name in html
 
 
-def test_it_runs_five_queries_however_much_data_and_two_when_nothing_changed(
+def test_it_runs_six_queries_however_much_data_and_two_when_nothing_changed(
     owner_client, owner, other_user, setup, django_assert_num_queries
 ):
     SkillProgress.objects.create(user=owner, skill=setup.skills["python"], status="done")
     # 1 the account, 2 the profile (its progress version keys the kept page), 3 the active goal
     # with its role and target stage, 4-5 this person's progress on the role's skills and on
-    # its milestones. The role's stages and items come from the catalog cache; after a catalog
-    # change the first request reads them too (its stage skills, its milestones). Until the
-    # person's data or the catalog changes, the page is served as it was rendered: the account
-    # and the profile alone.
-    with django_assert_num_queries(5 + 2):
+    # its milestones, 6 mentors' comments on its items with their names. The role's stages and
+    # items come from the catalog cache; after a catalog change the first request reads them too
+    # (its stage skills, its milestones). Until the person's data or the catalog changes, the
+    # page is served as it was rendered: the account and the profile alone.
+    with django_assert_num_queries(6 + 2):
         assert owner_client.get(URL).status_code == 200
     with django_assert_num_queries(2):
         assert owner_client.get(URL).status_code == 200
     services.mark_changed(owner)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert owner_client.get(URL).status_code == 200
 
     grow_tenfold(owner, setup)
     grow_tenfold(other_user, setup)
 
-    with django_assert_num_queries(5 + 2):
+    with django_assert_num_queries(6 + 2):
         assert owner_client.get(URL).status_code == 200
     with django_assert_num_queries(2):
         assert owner_client.get(URL).status_code == 200
     services.mark_changed(owner)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert owner_client.get(URL).status_code == 200
 
 

@@ -129,23 +129,23 @@ def test_a_retired_item_cannot_be_ticked_or_noted(owner_client, owner, admin_cli
     assert response.status_code == 404
 
 
-def test_it_runs_five_queries_with_retired_items_however_much_data(
+def test_it_runs_six_queries_with_retired_items_however_much_data(
     owner_client, admin_client, owner, other_user, setup, extra, django_assert_num_queries
 ):
     work_on_extra_items(owner, setup, extra)
     retire(admin_client, "stageskill", extra["hadoop"].pk)
     retire(admin_client, "milestone", extra["blog"].pk)
     # As any plan: 1 the account, 2 the profile, 3 the goal, 4-5 the person's skills and
-    # milestones (retired ones included); after a catalog change, the role's stage skills and
-    # milestones (of retired stages too).
+    # milestones (retired ones included), 6 the comments on them; after a catalog change, the
+    # role's stage skills and milestones (of retired stages too).
     for grow in (False, True):
         if grow:
             grow_tenfold(owner, setup)
             grow_tenfold(other_user, setup)
-        with django_assert_num_queries(5 + 2):
+        with django_assert_num_queries(6 + 2):
             assert RETIRED_TITLE in owner_client.get(URL).content.decode()
         with django_assert_num_queries(2):
             assert owner_client.get(URL).status_code == 200
         services.mark_changed(owner)
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(6):
             assert RETIRED_TITLE in owner_client.get(URL).content.decode()

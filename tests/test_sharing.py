@@ -311,6 +311,29 @@ def test_without_a_display_name_it_never_falls_back_to_the_username(client, setu
     assert "zq-username" not in html
 
 
+def test_the_name_standing_in_is_lower_case_mid_sentence(client, setup):
+    person = UserFactory.create()
+    target(person, setup.senior)
+    services.skill_set_status(user=person, skill_id=setup.skills["python"].pk, status="done")
+    person_client = Client()
+    person_client.force_login(person)
+    token = make_link(person_client)
+
+    html = client.get(page_url(token)).content.decode()
+
+    assert "Shared by a Pathwise learner" in html
+    assert "At a Pathwise learner\u2019s checklist pace" in html
+    assert "total up to a Pathwise learner\u2019s target" in html
+    assert "<title>A Pathwise learner: " in html
+    assert "At A Pathwise" not in html
+
+
+def test_the_chart_speaks_of_the_person_whose_page_it_is(client, owner_client, setup):
+    html = client.get(page_url(make_link(owner_client))).content.decode()
+    assert "total up to Ana\u2019s target" in html
+    assert "your target" not in html and "your pace" not in html
+
+
 def test_without_a_goal_it_says_so(client, owner):
     owner_client = Client()
     owner_client.force_login(owner)

@@ -26,9 +26,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from careers.models import StageSkill
 
+from . import feedback
 from .http import HttpResponseSeeOther, PersonRequest
 from .import_file import FORMAT, FORMAT_VERSION
-from .models import Goal, MilestoneProgress, Profile, ProgressEvent, SkillProgress
+from .models import Goal, ItemComment, MilestoneProgress, Profile, ProgressEvent, SkillProgress
 from .selectors import DONE, NOT_DONE
 
 logger = logging.getLogger("pathwise.auth")
@@ -81,8 +82,37 @@ def _milestone_rows(user: User) -> list[MilestoneProgress]:
     )
 
 
+def _comment_item(comment: ItemComment) -> dict[str, str]:
+    if comment.skill is not None:
+        return {"kind": "skill", "name": comment.skill.name, "slug": comment.skill.slug}
+    milestone = comment.milestone
+    assert milestone is not None  # a database constraint: one skill or one milestone
+    return {
+        "kind": "milestone",
+        "name": milestone.title,
+        "slug": milestone.slug,
+        "role_slug": milestone.role.slug,
+    }
+
+
+def _comments(user: User) -> list[dict[str, Any]]:
+    """Mentors' comments on the person's items, hidden ones too (1 query)."""
+    found = feedback.comments(user).select_related("skill", "milestone__role")
+    return [
+        {
+            "author": getattr(comment, "author_name", ""),
+            "item": _comment_item(comment),
+            "text": comment.text,
+            "hidden": comment.is_hidden,
+            "created_at": _when(comment.created_at),
+            "updated_at": _when(comment.updated_at),
+        }
+        for comment in found
+    ]
+
+
 def account_data(*, user: User) -> dict[str, Any]:
-    """Everything Pathwise keeps about one person, in plain JSON types. Five queries."""
+    """Everything Pathwise keeps about one person, in plain JSON types. Six queries."""
     profile = Profile.objects.select_related("region").filter(user=user).first()
     goals = _goals(user)
     events = (
@@ -167,6 +197,8 @@ def account_data(*, user: User) -> dict[str, Any]:
             }
             for event in events
         ],
+        # Written by their mentors; an import reads past them.
+        "comments": _comments(user),
     }
 
 
@@ -245,6 +277,8 @@ def account_delete(*, user: User) -> None:
     username = user.get_username()
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         model.objects.filter(username=username).delete()
+    # Their comments on others go with them (on_delete=CASCADE): pages kept showing them go too.
+    feedback.mark_commented_changed(author=user)
     # Through a queryset, so `user` keeps its pk for the log line and the log-out signal.
     # Profile, goals, progress and events go with it (on_delete=CASCADE).
     get_user_model().objects.filter(pk=user.pk).delete()

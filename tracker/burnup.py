@@ -20,6 +20,12 @@ from .progress import Estimate, ItemKey, Move
 BOX = 1000
 DAYS_PER_UNIT = {"week": 7.0, "month": 365.25 / 12, "year": 365.25}
 MAX_DATE_TICKS = 5
+# The date labels must stay apart where the chart is narrowest: its plot on a 390px phone is
+# about 290px wide. A 12px label's characters are at most 7.5px wide on average, and labels
+# keep a gap of 8px between them.
+NARROWEST_PLOT_PX = 280
+LABEL_CHAR_PX = 7.5
+LABEL_GAP_PX = 8
 
 
 @dataclass(frozen=True)
@@ -137,6 +143,23 @@ class Chart:
         return kept
 
 
+def label_extent(tick: Tick, width_px: float) -> tuple[float, float]:
+    """Where a date label runs, from and to, in pixels of a plot `width_px` wide."""
+    length = len(tick.label) * LABEL_CHAR_PX
+    at = tick.x / 100 * width_px
+    left = at - {"start": 0.0, "middle": length / 2, "end": length}[tick.anchor]
+    return left, left + length
+
+
+def labels_apart(ticks: Sequence[Tick], width_px: float) -> bool:
+    """Whether the labels are all different and stand apart in a plot `width_px` wide."""
+    extents = sorted(label_extent(tick, width_px) for tick in ticks)
+    different = len({tick.label for tick in ticks}) == len(ticks)
+    return different and all(
+        left - before_right >= LABEL_GAP_PX for (_, before_right), (left, _) in pairwise(extents)
+    )
+
+
 def _date_label(day: date, span_days: int) -> str:
     return f"{day.day} {day:%b}" if span_days <= 150 else f"{day:%b %Y}"
 
@@ -186,12 +209,18 @@ def chart(points: Sequence[Point], *, pace: float, estimate: Estimate | None) ->
             f"M{x(offset)} {y(now.done)} L{x(fast)} {y(now.total)} L{x(slow)} {y(now.total)} Z"
         )
 
-    x_ticks = []
-    count = min(MAX_DATE_TICKS, span + 1)
-    for index in range(count):
-        day = start + timedelta(days=round(index * span / max(1, count - 1)))
-        anchor = "start" if index == 0 else "end" if index == count - 1 else "middle"
-        x_ticks.append(Tick(x=round(x(day) / 10, 2), label=_date_label(day, span), anchor=anchor))
+    x_ticks: list[Tick] = []
+    # As many labels as fit apart at the narrowest width, the first and last at the ends.
+    for count in range(min(MAX_DATE_TICKS, span + 1), 1, -1):
+        x_ticks = []
+        for index in range(count):
+            day = start + timedelta(days=round(index * span / (count - 1)))
+            anchor = "start" if index == 0 else "end" if index == count - 1 else "middle"
+            x_ticks.append(
+                Tick(x=round(x(day) / 10, 2), label=_date_label(day, span), anchor=anchor)
+            )
+        if labels_apart(x_ticks, NARROWEST_PLOT_PX):
+            break
     y_step = nice_domain(0, y_end)[2] if y_end > 1 else 1
     y_ticks = [
         (round(100 - value / y_end * 100, 2), str(value)) for value in range(0, y_end + 1, y_step)

@@ -135,6 +135,7 @@ class HistoryFilterForm(forms.Form):
             (EventKind.MILESTONE, "Milestones"),
             (EventKind.GOAL, "Targets"),
             (EventKind.NOTE, "Notes and evidence"),
+            (EventKind.COMMENT, "Mentors' comments"),
         ],
         required=False,
         label="Show",

@@ -266,6 +266,10 @@ def _plan_events(
         )
     }
     for record in data.events:
+        if record.kind == EventKind.COMMENT:
+            # Mentors write comments, not the person: neither the file's `comments` nor their
+            # events are brought in.
+            continue
         event = ProgressEvent(
             user=user,
             kind=record.kind,

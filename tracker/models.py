@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -172,6 +173,7 @@ class EventKind(models.TextChoices):
     GOAL = "goal", "Goal"
     NOTE = "note", "Note"
     MENTOR = "mentor", "Mentor"
+    COMMENT = "comment", "Comment"
 
 
 class ProgressEvent(models.Model):
@@ -195,6 +197,11 @@ class ProgressEvent(models.Model):
     # empty once the mentor's account is deleted.
     mentorship = models.ForeignKey(
         "Mentorship", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # A comment event (added, edited, deleted, hidden, shown): the comment, empty once deleted.
+    # The mentor it names is the relation above, which outlives the comment.
+    comment = models.ForeignKey(
+        "ItemComment", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     from_state = models.CharField(max_length=20, blank=True)
     to_state = models.CharField(max_length=20, blank=True)
@@ -324,3 +331,59 @@ class Mentorship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} -> mentor {self.mentor_id}: {self.status}"
+
+
+COMMENT_MAX_LENGTH = 1000
+
+
+class ItemComment(models.Model):
+    """A mentor's comment on one skill or milestone of a person's plan (tracker.feedback).
+
+    Written by the mentor through an accepted relation; the person may hide it from their own
+    pages, never change it. It stays when the relation ends: nothing given to a person is lost.
+    """
+
+    # Its index serves the cascade when the mentor's account is deleted.
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the (person, ...) index below serves every read by person.
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    skill = models.ForeignKey(
+        Skill, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    milestone = models.ForeignKey(
+        Milestone, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    text = models.CharField(max_length=COMMENT_MAX_LENGTH)
+    is_hidden = models.BooleanField(
+        default=False, help_text="Hidden by the person from their plan; they can show it again."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            # The plan's and the mentor page's read: WHERE person_id = ? (AND author_id = ?)
+            # ORDER BY created_at, id; and the export's, WHERE person_id = ?.
+            models.Index(fields=["person", "author", "created_at"], name="comment_person_author"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(skill__isnull=False) & Q(milestone__isnull=True))
+                | (Q(skill__isnull=True) & Q(milestone__isnull=False)),
+                name="comment_on_one_item",
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="comment_has_text"),
+        ]
+
+    def __str__(self) -> str:
+        item = f"skill {self.skill_id}" if self.skill_id else f"milestone {self.milestone_id}"
+        return f"{self.author_id} on {self.person_id}'s {item}"
+
+    def clean(self) -> None:
+        if (self.skill_id is None) == (self.milestone_id is None):
+            raise ValidationError("A comment is about one skill or one milestone, not both.")
+        if not self.text.strip():
+            raise ValidationError({"text": "A comment needs some text."})

@@ -4,7 +4,7 @@ catalog version (careers.cache)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -34,6 +34,7 @@ from . import progress
 from .models import (
     EventKind,
     Goal,
+    ItemComment,
     MilestoneProgress,
     Profile,
     ProgressEvent,
@@ -313,6 +314,9 @@ class Row:
     # A skill's slug, the address of its page; "" for a milestone.
     slug: str = ""
 
+    # Mentors' comments on the item, where the page reads them (tracker.feedback).
+    comments: list[ItemComment] = field(default_factory=list)
+
     @property
     def kind(self) -> progress.ItemKind:
         return self.item.kind
@@ -336,6 +340,14 @@ class Row:
     @property
     def learning(self) -> bool:
         return self.status == SkillStatus.LEARNING
+
+    @property
+    def shown_comments(self) -> list[ItemComment]:
+        return [comment for comment in self.comments if not comment.is_hidden]
+
+    @property
+    def hidden_comments(self) -> list[ItemComment]:
+        return [comment for comment in self.comments if comment.is_hidden]
 
     @property
     def unchecked_status(self) -> str:
@@ -595,12 +607,15 @@ def skill_row(skill_id: int, name: str, states: dict[progress.ItemKey, str]) -> 
 RECENT_EVENTS_LIMIT = 10
 
 
-def recent_events(user: User) -> list[ProgressEvent]:
-    """The last ten changes, newest first, with the names they mention (1 query, read in the
-    order of the event_user_recent index). Retired items stay: history is never rewritten."""
+def recent_events(user: User, *, kinds: Sequence[str] | None = None) -> list[ProgressEvent]:
+    """The last ten changes (of these kinds, if given), newest first, with the names they
+    mention (1 query, read in the order of the event_user_recent index). Retired items stay:
+    history is never rewritten."""
     events = ProgressEvent.objects.filter(user=user).select_related(
-        "skill", "milestone", "goal__role", "goal__target_stage"
+        "skill", "milestone", "goal__role", "goal__target_stage", "mentorship__mentor__profile"
     )
+    if kinds is not None:
+        events = events.filter(kind__in=kinds)
     return list(events[:RECENT_EVENTS_LIMIT])
 
 

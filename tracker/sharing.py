@@ -22,7 +22,9 @@ TOKEN_BYTES = 32
 TOKEN_LENGTH = 43
 # Where /settings/sharing/ finds a link it has just made, to show it once.
 NEW_TOKEN_SESSION_KEY = "tracker:new_share_token"
-NO_NAME = "A Pathwise learner"
+# The name of someone without a display name, mid-sentence and at the start of one.
+NO_NAME = "a Pathwise learner"
+NO_NAME_START = "A Pathwise learner"
 
 
 def new_token() -> str:

@@ -125,6 +125,7 @@ def share_page(request: HttpRequest, token: str) -> HttpResponse:
         **(selectors.burnup(owner, goal=goal, catalog_version=version) if goal else {}),
         "link": link,
         "name": name,
+        "name_start": sharing.NO_NAME_START if name == sharing.NO_NAME else name,
         "plan": plan,
         # Each stage on the way with the items done in it (recommended skills too), in plan order.
         "stages": [

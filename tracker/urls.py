@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import account_data, history, import_views, sharing_views, views
+from . import account_data, history, import_views, mentee_views, sharing_views, views
 
 app_name = "tracker"
 
@@ -36,6 +36,27 @@ urlpatterns = [
     path("settings/sharing/<int:link_id>/revoke/", sharing_views.share_revoke, name="share_revoke"),
     # Tokens are URL-safe base64, the slug converter's alphabet.
     path("p/<slug:token>/", sharing_views.share_page, name="share_page"),
+    # A mentor's view of one person, their comments on that person's items, and the person
+    # hiding a comment on their plan.
+    path("mentoring/<str:username>/", mentee_views.mentee, name="mentee"),
+    path(
+        "mentoring/<str:username>/items/<str:kind>/<int:item_id>/comments/",
+        mentee_views.comment_add,
+        name="comment_add",
+    ),
+    path(
+        "mentoring/<str:username>/comments/<int:comment_id>/edit/",
+        mentee_views.comment_edit,
+        name="comment_edit",
+    ),
+    path(
+        "mentoring/<str:username>/comments/<int:comment_id>/delete/",
+        mentee_views.comment_delete,
+        name="comment_delete",
+    ),
+    path(
+        "plan/comments/<int:comment_id>/hidden/", mentee_views.comment_hidden, name="comment_hidden"
+    ),
     path("me/export.json", account_data.export_json, name="export_json"),
     path("me/export.csv", account_data.export_csv, name="export_csv"),
 ]

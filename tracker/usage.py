@@ -9,19 +9,23 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from careers.models import Milestone, Role, Skill, Stage, StageSkill
 
-from .models import MilestoneProgress, ProgressEvent, SkillProgress
+from .models import ItemComment, MilestoneProgress, ProgressEvent, SkillProgress
 
 
 def _skill_used(skill: str) -> Q:
-    """Rows whose `skill` reference has progress or history from anyone."""
-    return Q(Exists(SkillProgress.objects.filter(skill=OuterRef(skill)))) | Q(
-        Exists(ProgressEvent.objects.filter(skill=OuterRef(skill)))
+    """Rows whose `skill` reference has progress, history or comments from anyone."""
+    return (
+        Q(Exists(SkillProgress.objects.filter(skill=OuterRef(skill))))
+        | Q(Exists(ProgressEvent.objects.filter(skill=OuterRef(skill))))
+        | Q(Exists(ItemComment.objects.filter(skill=OuterRef(skill))))
     )
 
 
 def _milestone_used(milestone: str) -> Q:
-    return Q(Exists(MilestoneProgress.objects.filter(milestone=OuterRef(milestone)))) | Q(
-        Exists(ProgressEvent.objects.filter(milestone=OuterRef(milestone)))
+    return (
+        Q(Exists(MilestoneProgress.objects.filter(milestone=OuterRef(milestone))))
+        | Q(Exists(ProgressEvent.objects.filter(milestone=OuterRef(milestone))))
+        | Q(Exists(ItemComment.objects.filter(milestone=OuterRef(milestone))))
     )
 
 

@@ -21,7 +21,7 @@ from careers import compare
 from careers.compare import CompareForm
 from careers.models import Skill, Stage
 
-from . import page_cache, progress, selectors, services
+from . import feedback, page_cache, progress, selectors, services
 from .forms import GoalForm, MilestoneDoneForm, NoteForm, ProfileForm, SignupForm, SkillStatusForm
 from .http import HttpResponseSeeOther, PersonRequest
 from .models import Goal, Profile, SkillProgress, SkillStatus, skill_shown_date
@@ -73,6 +73,8 @@ def plan(request: PersonRequest) -> HttpResponse:
     def render_plan(profile: Profile, extra: dict[str, Any]) -> tuple[HttpResponse, None]:
         goal = selectors.active_goal(request.user)
         plan = selectors.load_plan(request.user, goal, version) if goal is not None else None
+        if plan is not None:
+            feedback.attach_comments(plan, request.user)
         return render(request, PLAN_TEMPLATE, {"plan": plan, **extra}), None
 
     return page_cache.serve(request, "plan", version, render_plan)
@@ -265,6 +267,9 @@ def profile_update(request: PersonRequest) -> HttpResponse:
     with transaction.atomic():
         form.save()
         services.mark_changed(request.user)
+        if "display_name" in form.changed_data:
+            # The people they mentor see the name on the comments of their plans.
+            feedback.mark_commented_changed(author=request.user)
     messages.success(request, "Settings saved.")
     return HttpResponseSeeOther(reverse("tracker:settings"))
 
@@ -320,6 +325,9 @@ def _after_change(
     if not request.htmx:
         return _varies_on_htmx(HttpResponseSeeOther(f"{reverse('tracker:plan')}#{kind}-{item_id}"))
     plan = selectors.load_plan(request.user, goal, version)
+    if next_url is None:
+        # The plan's item shows its comments; the dashboard's, compact, does not.
+        feedback.attach_comments(plan, request.user)
     row = plan.rows[key]
     assert row.stage_id is not None  # a row of the plan
     context = {"plan": plan, "row": row, "sp": plan.progress.stage(row.stage_id)}

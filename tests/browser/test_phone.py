@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.data import MLE, person_with_progress, shipped_role
-from tests.factories import UserFactory
+from tests.factories import MentorshipFactory, UserFactory
 from tracker import services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -125,6 +125,17 @@ def test_no_page_scrolls_sideways_for_a_new_person(phone, context, log_in, shipp
     # A target chosen, nothing done yet.
     services.goal_set(user=newcomer, stage=shipped_role().default_target)
     assert overflowing(phone, ["/dashboard/", "/plan/", "/settings/"]) == []
+
+
+def test_the_mentors_page_does_not_scroll_sideways(phone, context, log_in, shipped_catalog):
+    mentor = UserFactory.create(username="ben")
+    MentorshipFactory.create(person=person_with_progress(), mentor=mentor, shows_notes=True)
+    log_in(context, mentor)
+
+    assert overflowing(phone, ["/mentoring/ana/"]) == []
+    # With a comment form open and a comment on an item.
+    phone.locator(".comment-add summary").first.click()
+    assert phone.evaluate(OVERFLOW)["scrollWidth"] <= PHONE["width"]
 
 
 def test_the_salary_table_stacks_on_a_phone_and_stays_a_table(phone, shipped_catalog):

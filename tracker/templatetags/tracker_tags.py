@@ -16,6 +16,14 @@ _SKILL_STATES: dict[str, str] = {
     SkillStatus.DONE: "done",
 }
 _MILESTONE_STATES = {"done": "done", "not_done": "not done"}
+# A comment event's state, as the person reads it: who did what to a comment on the item.
+_COMMENT_CHANGES = {
+    "added": "{mentor} commented on {item}",
+    "edited": "{mentor} edited a comment on {item}",
+    "deleted": "{mentor} deleted a comment on {item}",
+    "hidden": "You hid a comment on {item}",
+    "shown": "You showed a comment on {item} again",
+}
 _NOTE_CHANGES = {
     "note": "note saved",
     "evidence": "evidence link saved",
@@ -37,11 +45,24 @@ def _item_change(event: ProgressEvent) -> tuple[str, str, str | None]:
     return name, states.get(event.to_state, event.to_state), states.get(event.from_state)
 
 
+def _mentor_name(event: ProgressEvent) -> str:
+    """The mentor an event names (its relation's), as the person's pages show them."""
+    mentor = event.mentorship.mentor if event.mentorship is not None else None
+    if mentor is None:
+        return "A mentor"
+    profile = getattr(mentor, "profile", None)
+    return profile.display_name if profile and profile.display_name else mentor.get_username()
+
+
 @register.filter
 def describe_event(event: ProgressEvent) -> str:
     """One line of recent activity, e.g. "Python: done"."""
     if event.kind == EventKind.GOAL and event.goal is not None:
         return f"New target: {event.goal.role.name}, {event.goal.target_stage.title}"
+    if event.kind == EventKind.COMMENT:
+        name, _, _ = _item_change(event)
+        wording = _COMMENT_CHANGES.get(event.to_state, "{mentor} commented on {item}")
+        return wording.format(mentor=_mentor_name(event), item=name)
     name, after, _ = _item_change(event)
     return f"{name}: {after}"
 
@@ -49,7 +70,7 @@ def describe_event(event: ProgressEvent) -> str:
 @register.filter
 def describe_change(event: ProgressEvent) -> str:
     """What one event changed, from and to where it says, e.g. "Python: from learning to done"."""
-    if event.kind == EventKind.GOAL:
+    if event.kind in (EventKind.GOAL, EventKind.COMMENT):
         return describe_event(event)
     name, after, before = _item_change(event)
     if before is None or before == after:

@@ -1,0 +1,170 @@
+"""/mentoring/<username>/: what a mentor sees of a person who let them, read-only, and the
+comments the mentor leaves on the items of that person's plan; and the person hiding a comment.
+
+Every request finds the accepted relation in the query that checks it: anyone else (an outsider,
+an ex-mentor, an invitee who declined or has not answered, the person themself) gets a 404, and
+a relation ended is so from the next request on. The page is never kept by any cache.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
+
+from careers import cache as catalog_cache
+
+from . import feedback, progress, selectors
+from .feedback import CommentForm, CommentHiddenForm
+from .http import HttpResponseSeeOther, PersonRequest
+from .models import EventKind, ItemComment, Mentorship
+
+TEMPLATE = "tracker/mentee.html"
+ITEM_KINDS: dict[str, progress.ItemKind] = {
+    "skill": progress.SKILL,
+    "milestone": progress.MILESTONE,
+}
+# What the mentor's page lists of the person's history: their progress, not their notes' dates
+# or what other mentors wrote.
+SHOWN_EVENTS = [EventKind.SKILL, EventKind.MILESTONE, EventKind.GOAL]
+
+
+def _relation(request: PersonRequest, username: str) -> Mentorship:
+    """The accepted relation through which the signed-in mentor sees `username` (1 query)."""
+    return get_object_or_404(
+        Mentorship.objects.accepted()
+        .select_related("person")
+        .annotate(person_name=feedback.name_of("person")),
+        mentor=request.user,
+        person__username=username,
+    )
+
+
+def _page_url(relation: Mentorship, anchor: str = "") -> str:
+    url = reverse("tracker:mentee", args=[relation.person.get_username()])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _page(
+    request: PersonRequest,
+    relation: Mentorship,
+    *,
+    form: CommentForm | None = None,
+    form_for: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """The person's progress as their mentor sees it; `form`, when given, is the comment form of
+    `form_for` (an item's or a comment's id on the page) sent back with its errors."""
+    person = relation.person
+    version = catalog_cache.version()
+    goal = selectors.active_goal(person)
+    context: dict[str, Any] = {
+        "relation": relation,
+        "name": getattr(relation, "person_name", person.get_username()),
+        "form": form,
+        "form_for": form_for,
+        "max_length": feedback.COMMENT_MAX_LENGTH,
+    }
+    if goal is not None:
+        plan = selectors.load_plan(person, goal, version)
+        feedback.attach_comments(plan, person, author=request.user)
+        context |= {
+            "plan": plan,
+            "events": selectors.recent_events(person, kinds=SHOWN_EVENTS),
+            **selectors.burnup(
+                person,
+                goal=goal,
+                catalog_version=version,
+                pace=plan.pace(timezone.now()).per_week,
+            ),
+        }
+    return render(request, TEMPLATE, context, status=status)
+
+
+@never_cache
+@login_required
+@require_safe
+def mentee(request: PersonRequest, username: str) -> HttpResponse:
+    return _page(request, _relation(request, username))
+
+
+def _item_on_plan(relation: Mentorship, kind: str, item_id: int) -> progress.ItemKey:
+    """The item, when it is on the person's plan now; anything else is a 404."""
+    if kind not in ITEM_KINDS:
+        raise Http404("No such kind of item.")
+    key = (ITEM_KINDS[kind], item_id)
+    goal = selectors.active_goal(relation.person)
+    version = catalog_cache.version()
+    if goal is None or not selectors.checkable(
+        goal, selectors.role_structure(goal.role_id, version), key
+    ):
+        raise Http404("This item is not on their plan.")
+    return key
+
+
+@login_required
+@require_POST
+def comment_add(request: PersonRequest, username: str, kind: str, item_id: int) -> HttpResponse:
+    relation = _relation(request, username)
+    key = _item_on_plan(relation, kind, item_id)
+    form = CommentForm(request.POST)
+    dom_id = f"{key[0]}-{key[1]}"
+    if not form.is_valid():
+        return _page(request, relation, form=form, form_for=dom_id, status=400)
+    feedback.comment_add(mentorship=relation, item=key, text=form.cleaned_data["text"])
+    messages.success(request, "Your comment is saved; they see it on their plan.")
+    return HttpResponseSeeOther(_page_url(relation, dom_id))
+
+
+def _own_comment(request: PersonRequest, relation: Mentorship, comment_id: int) -> ItemComment:
+    # Someone else's comment, or one on someone else, is a 404 as one that does not exist.
+    return get_object_or_404(
+        ItemComment, pk=comment_id, author=request.user, person_id=relation.person_id
+    )
+
+
+@login_required
+@require_POST
+def comment_edit(request: PersonRequest, username: str, comment_id: int) -> HttpResponse:
+    relation = _relation(request, username)
+    comment = _own_comment(request, relation, comment_id)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return _page(request, relation, form=form, form_for=f"comment-{comment.pk}", status=400)
+    if feedback.comment_edit(mentorship=relation, comment=comment, text=form.cleaned_data["text"]):
+        messages.success(request, "Your comment is changed.")
+    key = feedback.item_key(comment)
+    return HttpResponseSeeOther(_page_url(relation, f"{key[0]}-{key[1]}"))
+
+
+@login_required
+@require_POST
+def comment_delete(request: PersonRequest, username: str, comment_id: int) -> HttpResponse:
+    relation = _relation(request, username)
+    comment = _own_comment(request, relation, comment_id)
+    if feedback.comment_delete(mentorship=relation, comment=comment):
+        messages.success(request, "Your comment is deleted.")
+    key = feedback.item_key(comment)
+    return HttpResponseSeeOther(_page_url(relation, f"{key[0]}-{key[1]}"))
+
+
+@login_required
+@require_POST
+def comment_hidden(request: PersonRequest, comment_id: int) -> HttpResponse:
+    """The person hides a comment on their plan, or shows it again."""
+    comment = get_object_or_404(ItemComment, pk=comment_id, person=request.user)
+    form = CommentHiddenForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse("Say hidden=1 or hidden=0.", status=400)
+    hidden = form.cleaned_data["hidden"]
+    if feedback.comment_set_hidden(person=request.user, comment=comment, hidden=hidden):
+        messages.success(request, "Comment hidden." if hidden else "Comment shown again.")
+    key = feedback.item_key(comment)
+    return HttpResponseSeeOther(f"{reverse('tracker:plan')}#{key[0]}-{key[1]}")

@@ -275,7 +275,7 @@ class AccountDeleteForm(forms.Form):
 # --- Views --------------------------------------------------------------------------------------
 
 
-def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+def attachment(response: HttpResponse, filename: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     # A download of someone's data must not stay in any cache, shared or their own.
     patch_cache_control(response, no_store=True, private=True)
@@ -290,7 +290,7 @@ def export_json(request: PersonRequest) -> HttpResponse:
         encoder=DjangoJSONEncoder,
         json_dumps_params={"indent": 2, "ensure_ascii": False},
     )
-    return _attachment(response, JSON_FILENAME)
+    return attachment(response, JSON_FILENAME)
 
 
 @login_required
@@ -304,7 +304,7 @@ def export_csv(request: PersonRequest) -> HttpResponse:
     response = HttpResponse(
         buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
     )
-    return _attachment(response, CSV_FILENAME)
+    return attachment(response, CSV_FILENAME)
 
 
 @login_required

@@ -25,7 +25,7 @@ def history(request: PersonRequest) -> HttpResponse:
     # A kind no form offers lists every change, with the form saying why (a 400: no form sends it).
     kind = form.cleaned_data["kind"] if form.is_valid() else ""
     events = ProgressEvent.objects.filter(user=request.user).select_related(
-        "skill", "milestone", "goal__role", "goal__target_stage"
+        "skill", "milestone", "goal__role", "goal__target_stage", "mentorship__mentor__profile"
     )
     if kind:
         events = events.filter(kind=kind)

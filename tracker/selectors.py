@@ -49,11 +49,7 @@ def active_goal(user: User) -> Goal | None:
     """The person's current goal; a goal whose role was unpublished since is no goal (1 query).
     There is one active goal at most (a database constraint)."""
     try:
-        return (
-            Goal.objects.active()
-            .select_related("role", "target_stage")
-            .get(user=user, role__is_published=True)
-        )
+        return Goal.objects.current().select_related("role", "target_stage").get(user=user)
     except Goal.DoesNotExist:
         return None
 
@@ -362,7 +358,7 @@ def recent_events(user: User) -> list[ProgressEvent]:
     """The last ten changes, newest first, with the names they mention (1 query, read in the
     order of the event_user_recent index). Retired items stay: history is never rewritten."""
     events = ProgressEvent.objects.filter(user=user).select_related(
-        "skill", "milestone", "goal__role", "goal__target_stage"
+        "skill", "milestone", "goal__role", "goal__target_stage", "mentorship__mentor__profile"
     )
     return list(events[:RECENT_EVENTS_LIMIT])
 

@@ -81,9 +81,7 @@ def mentor_events(user: User) -> list[tuple[str, str]]:
 
 def test_settings_page_lists_mentors_and_invitations(owner_client, owner, mentor):
     MentorshipFactory.create(person=owner, mentor=mentor)
-    MentorshipFactory.create(
-        person=owner, mentor__username="bo", status=MentorshipStatus.PENDING
-    )
+    MentorshipFactory.create(person=owner, mentor__username="bo", status=MentorshipStatus.PENDING)
     response = owner_client.get(SETTINGS)
     assert response.status_code == 200
     mentors_list, waiting = response.context["accepted"], response.context["pending"]
@@ -95,9 +93,7 @@ def test_settings_page_links_from_settings(owner_client):
     assert 'href="/settings/mentors/"' in owner_client.get("/settings/").content.decode()
 
 
-def test_invite_by_username_makes_a_pending_invitation_and_an_event(
-    owner_client, owner, mentor
-):
+def test_invite_by_username_makes_a_pending_invitation_and_an_event(owner_client, owner, mentor):
     before = version(owner)
     response = owner_client.post(INVITE, {"who": "ana", "shows_notes": "on"})
     assert response.status_code == 303

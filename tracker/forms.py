@@ -125,12 +125,12 @@ class ShareCreateForm(ShareOptionsForm):
     replaces = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
 
-class MentorNotesForm(forms.Form):
-    shows_notes = forms.BooleanField(
-        label="Show my notes and evidence links",
-        required=False,
-        help_text="Off: your mentor sees what you have done, without what you wrote about it.",
-    )
+class MentorNotesForm(ShareOptionsForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "shows_notes"
+        ].help_text = "Off: your mentor sees what you have done, without what you wrote about it."
 
 
 class MentorInviteForm(MentorNotesForm):

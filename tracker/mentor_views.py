@@ -195,28 +195,30 @@ def team_csv(request: PersonRequest) -> HttpResponse:
     return attachment(response, TEAM_CSV_FILENAME)
 
 
-def _answered(request: PersonRequest, found: object, text: str) -> HttpResponse:
+def _answer(request: PersonRequest, mentorship_id: int, *, accept: bool) -> HttpResponse:
+    answer = mentors.mentorship_accept if accept else mentors.mentorship_decline
+    found = answer(mentor=request.user, mentorship_id=mentorship_id)
     if found is None:
-        # Not addressed to this account, answered already, ended or expired: all alike.
+        # Not addressed to this account, answered already, withdrawn or expired: all alike.
         raise Http404("No such invitation waiting for you.")
-    messages.success(request, text)
+    name = mentors.person_of(found)
+    if accept:
+        messages.success(request, f"You now mentor {name}: they are on your team below.")
+    else:
+        messages.success(request, f"You declined the invitation from {name}.")
     return _to_team()
 
 
 @login_required
 @require_POST
 def invitation_accept(request: PersonRequest, mentorship_id: int) -> HttpResponse:
-    found = mentors.mentorship_accept(mentor=request.user, mentorship_id=mentorship_id)
-    name = mentors.person_of(found) if found else ""
-    return _answered(request, found, f"You now mentor {name}: they are on your team below.")
+    return _answer(request, mentorship_id, accept=True)
 
 
 @login_required
 @require_POST
 def invitation_decline(request: PersonRequest, mentorship_id: int) -> HttpResponse:
-    found = mentors.mentorship_decline(mentor=request.user, mentorship_id=mentorship_id)
-    name = mentors.person_of(found) if found else ""
-    return _answered(request, found, f"You declined the invitation from {name}.")
+    return _answer(request, mentorship_id, accept=False)
 
 
 @login_required

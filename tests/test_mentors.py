@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
 from tests.factories import MentorshipFactory, UserFactory
 from tests.tracker_helpers import make_role, target
 from tracker import mentors
+from tracker.account_data import account_data
+from tracker.import_file import ImportFileError, read_export
 from tracker.models import (
     EventKind,
     Mentorship,
@@ -465,3 +469,52 @@ def test_deleting_the_person_deletes_their_relations(owner, mentor, relation):
     owner.delete()
     assert not Mentorship.objects.exists()
     assert client_for(mentor).get("/mentoring/").context["members"] == []
+
+
+# --- Export and import --------------------------------------------------------------------------
+
+
+def test_the_export_names_the_mentor_of_each_mentor_event(owner_client, owner, invitation):
+    mentors.mentorship_accept(mentor=invitation.mentor, mentorship_id=invitation.pk)
+    events = owner_client.get("/me/export.json").json()["events"]
+    assert [(e["kind"], e["mentor"], e["from"], e["to"]) for e in events] == [
+        ("mentor", "Ana", "", "invited"),
+        ("mentor", "Ana", "pending", "accepted"),
+    ]
+
+
+def test_the_export_of_a_deleted_mentors_events_has_no_name(owner_client, owner, invitation):
+    invitation.mentor.delete()
+    events = owner_client.get("/me/export.json").json()["events"]
+    assert [(e["mentor"], e["to"]) for e in events] == [(None, "invited")]
+
+
+def test_an_import_reads_mentor_events_and_skips_them_saying_so(owner, invitation):
+    mentors.mentorship_accept(mentor=invitation.mentor, mentorship_id=invitation.pk)
+    exported = Client()
+    exported.force_login(owner)
+    content = exported.get("/me/export.json").content
+    newcomer = UserFactory.create(username="newcomer")
+    client = client_for(newcomer)
+    upload = SimpleUploadedFile("pathwise-data.json", content)
+    assert client.post("/settings/import/", {"file": upload}).status_code == 303
+    preview = client.get("/settings/import/preview/").content.decode()
+    assert "Skips 2 mentor events: a record of invitations and mentors" in preview
+    assert not ProgressEvent.objects.filter(user=newcomer).exists()
+    assert not Mentorship.objects.filter(person=newcomer).exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"to": "befriended"}, "events[0].to"),
+        ({"skill": "python"}, "a mentor event names a mentor, no item and no goal"),
+        ({"mentor": 7}, "events[0].mentor: should be text"),
+    ],
+)
+def test_an_import_refuses_a_mentor_event_that_is_not_one(owner, invitation, change, problem):
+    data = json.loads(json.dumps(account_data(user=owner), default=str))
+    data["events"][0].update(change)
+    with pytest.raises(ImportFileError) as raised:
+        read_export(json.dumps(data).encode())
+    assert any(problem in line for line in raised.value.problems), raised.value.problems

@@ -28,7 +28,8 @@ from careers.models import StageSkill
 
 from .http import HttpResponseSeeOther, PersonRequest
 from .import_file import FORMAT, FORMAT_VERSION
-from .models import Goal, MilestoneProgress, Profile, ProgressEvent, SkillProgress
+from .mentors import event_mentor_name
+from .models import EventKind, Goal, MilestoneProgress, Profile, ProgressEvent, SkillProgress
 from .selectors import DONE, NOT_DONE
 
 logger = logging.getLogger("pathwise.auth")
@@ -87,7 +88,7 @@ def account_data(*, user: User) -> dict[str, Any]:
     goals = _goals(user)
     events = (
         ProgressEvent.objects.filter(user=user)
-        .select_related("skill", "milestone__role")
+        .select_related("skill", "milestone__role", "mentorship__mentor__profile")
         .order_by("created_at", "id")
     )
     # Read back by tracker.import_file, which names what each format version holds.
@@ -161,6 +162,8 @@ def account_data(*, user: User) -> dict[str, Any]:
                 "milestone": event.milestone.slug if event.milestone else None,
                 "milestone_role": event.milestone.role.slug if event.milestone else None,
                 "goal_id": event.goal_id,
+                # A mentor event: the mentor's name (null once their account is gone).
+                "mentor": event_mentor_name(event) if event.kind == EventKind.MENTOR else None,
                 "from": event.from_state,
                 "to": event.to_state,
                 "at": _when(event.created_at),

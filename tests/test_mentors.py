@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import timedelta
 
@@ -518,3 +520,14 @@ def test_an_import_refuses_a_mentor_event_that_is_not_one(owner, invitation, cha
     with pytest.raises(ImportFileError) as raised:
         read_export(json.dumps(data).encode())
     assert any(problem in line for line in raised.value.problems), raised.value.problems
+
+
+def test_the_csv_export_lists_mentor_events_after_the_progress(owner_client, owner, invitation):
+    mentors.mentorship_accept(mentor=invitation.mentor, mentorship_id=invitation.pk)
+    Profile.objects.filter(user=invitation.mentor).update(display_name="=cmd")
+    text = owner_client.get("/me/export.csv").content.decode("utf-8-sig")
+    rows = [row for row in csv.DictReader(io.StringIO(text)) if row["kind"] == "mentor"]
+    events = ProgressEvent.objects.filter(user=owner).order_by("created_at", "id")
+    assert [(r["item"], r["status"], r["started"]) for r in rows] == [
+        ("'=cmd", event.to_state, event.created_at.isoformat()) for event in events
+    ]

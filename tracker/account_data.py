@@ -185,7 +185,8 @@ def csv_cell(value: object) -> str:
 
 
 def progress_rows(*, user: User) -> list[list[str]]:
-    """One row per skill or milestone the person has progress on. Four queries."""
+    """One row per skill or milestone the person has progress on, then one per mentor event
+    (the mentor in `item`, what happened in `status`, when in `started`). Five queries."""
     skills = _skill_rows(user)
     milestones = _milestone_rows(user)
     # Skills are shared by roles: name the role of the person's own goals where the skill is
@@ -230,6 +231,14 @@ def progress_rows(*, user: User) -> list[list[str]]:
                 done.evidence_url,
             ]
         )
+    mentor_events = (
+        ProgressEvent.objects.filter(user=user, kind=EventKind.MENTOR)
+        .select_related("mentorship__mentor__profile")
+        .order_by("created_at", "id")
+    )
+    for event in mentor_events:
+        name = event_mentor_name(event)
+        rows.append(["mentor", "", "", name, event.to_state, event.created_at, None, "", ""])
     return [[csv_cell(value) for value in row] for row in rows]
 
 

@@ -261,7 +261,7 @@ def test_the_csv_holds_the_tables_figures(mentor_client, team, setup):
         "Target",
         "Progress",
         "Current stage",
-        "Done in the last 28 days",
+        "Done in 28 days",
         "Last activity",
     ]
     cleo = next(row for row in rows if row[1] == "Cleo")

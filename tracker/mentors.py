@@ -319,7 +319,7 @@ COLUMN_LABELS = {
     Column.TARGET: "Target",
     Column.PERCENT: "Progress",
     Column.STAGE: "Current stage",
-    Column.RECENT: "Done in the last 28 days",
+    Column.RECENT: "Done in 28 days",
     Column.ACTIVITY: "Last activity",
 }
 

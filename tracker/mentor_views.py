@@ -70,8 +70,8 @@ def mentor_invite(request: PersonRequest) -> HttpResponse:
         shows_notes=form.cleaned_data["shows_notes"],
     )
     problems = {
-        # The same words whether nobody has that username or that address: a mistyped name
-        # learns nothing more, and an address is never matched to a username on this page.
+        # The same words whether nobody has that username or that address, and whether an
+        # account is inactive or missing: nothing more than whether an invitation can be sent.
         Invite.UNKNOWN: "No Pathwise account has that username or email address. Check it, or "
         "ask them for the username they sign in with. Nobody was invited.",
         Invite.AMBIGUOUS: "More than one account has that email address: use their username "

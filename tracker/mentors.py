@@ -28,6 +28,7 @@ from .models import (
     EventKind,
     Goal,
     Mentorship,
+    MentorshipQuerySet,
     MentorshipStatus,
     MilestoneProgress,
     ProgressEvent,
@@ -255,7 +256,7 @@ def mentorship_set_notes(
 # --- Reads --------------------------------------------------------------------------------------
 
 
-def open_for_person(person: User, now: datetime):  # -> MentorshipQuerySet
+def open_for_person(person: User, now: datetime) -> MentorshipQuerySet:
     """The person's mentors and their invitations still waiting, newest first."""
     return (
         Mentorship.objects.filter(person=person)

@@ -374,3 +374,22 @@ def test_a_target_set_through_the_app_counts(mentor_client, mentor, setup):
     figures = mentor_client.get(TEAM).context["members"][0].figures
     assert figures.target == f"{setup.role.name}: {setup.mid.title}"
     assert figures.percent == 0
+
+
+def test_a_new_invitation_shows_on_the_next_request(mentor_client, mentor, team, owner):
+    assert mentor_client.get(TEAM).context["invitations"] == []
+    mentors.mentorship_invite(person=owner, who="mentor", shows_notes=False)
+    assert "owner</strong> invites you" in mentor_client.get(TEAM).content.decode()
+
+
+def test_a_kept_page_carries_the_requests_csrf_token(mentor, team):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(mentor)
+    client.get(TEAM)
+    page = client.get(TEAM).content.decode()
+    assert "\x00" not in page
+    token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    relation = Mentorship.objects.get(person=team["Ada"])
+    response = client.post(f"/mentoring/team/{relation.pk}/end/", {"csrfmiddlewaretoken": token})
+    assert response.status_code == 303
+    assert "Ada" not in names(client.get(TEAM))

@@ -4,8 +4,12 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+from datetime import datetime
+from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -16,6 +20,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST, require_safe
 
 from careers import cache as catalog_cache
+from careers import page_cache
 from careers.templatetags.dates import short_date
 
 from . import mentors
@@ -140,39 +145,67 @@ def _sorting(request: PersonRequest) -> tuple[Column, bool]:
 @login_required
 @require_safe
 def mentoring(request: PersonRequest) -> HttpResponse:
+    """The team page, kept whole under everything it shows (careers.page_cache): the relations
+    and each member's data version, the invitations waiting, the sort and the catalog version,
+    all read first (the account, the relations, the invitations: 3 queries), and until the
+    first 28-day count or invitation runs out."""
     now = timezone.now()
     column, descending = _sorting(request)
-    members = mentors.sort_team(
-        mentors.team(request.user, catalog_cache.version(), now), column, descending
-    )
-    headers = []
-    for each in Column:
-        current = each == column
-        flip = "asc" if current and descending else ("desc" if current else "asc")
-        headers.append(
-            {
-                "column": each.value,
-                "label": mentors.COLUMN_LABELS[each],
-                "url": "?" + urlencode({"sort": each.value, "dir": flip}),
-                "aria_sort": ("descending" if descending else "ascending") if current else "",
-            }
+    relations = mentors.team_relations(request.user)
+    invitations = mentors.invitations_for(request.user, now)
+    version = catalog_cache.version()
+    key = None
+    if version is not None:
+        # The page names the mentor by username where they have no display name.
+        account = hashlib.blake2b(request.user.get_username().encode(), digest_size=8)
+        waiting = mentors.digest(
+            [
+                (m.pk, m.person_id, name, str(m.expires_at), int(m.shows_notes))
+                for m, name in invitations
+            ]
         )
-    query = urlencode({"sort": column.value, "dir": "desc" if descending else "asc"})
-    context = {
-        "invitations": mentors.invitations_for(request.user, now),
-        "members": members,
-        "headers": headers,
-        "csv_url": f"{reverse('tracker:team_csv')}?{query}",
-    }
-    return render(request, "tracker/mentoring.html", context)
+        key = (
+            f"page:mentoring:{request.user.pk}:{account.hexdigest()}"
+            f":{mentors.digest(relations)}:{waiting}"
+            f":{column.value}:{int(descending)}:catalog:{version}"
+        )
+
+    def render_page(extra: dict[str, Any]) -> tuple[HttpResponse, datetime | None]:
+        members = mentors.sort_team(mentors.team(relations, version, now), column, descending)
+        headers = []
+        for each in Column:
+            current = each == column
+            flip = "asc" if current and descending else ("desc" if current else "asc")
+            headers.append(
+                {
+                    "column": each.value,
+                    "label": mentors.COLUMN_LABELS[each],
+                    "url": "?" + urlencode({"sort": each.value, "dir": flip}),
+                    "aria_sort": ("descending" if descending else "ascending") if current else "",
+                }
+            )
+        query = urlencode({"sort": column.value, "dir": "desc" if descending else "asc"})
+        context = {
+            "invitations": invitations,
+            "members": members,
+            "headers": headers,
+            "csv_url": f"{reverse('tracker:team_csv')}?{query}",
+        }
+        ends = [m.figures.until for m in members if m.figures.until is not None]
+        ends += [m.expires_at for m, _ in invitations]
+        response = render(request, "tracker/mentoring.html", context | extra)
+        return response, min(ends) if ends else None
+
+    return page_cache.serve(request, key, render_page, timeout=settings.PERSONAL_PAGE_CACHE_TIMEOUT)
 
 
 @login_required
 @require_safe
 def team_csv(request: PersonRequest) -> HttpResponse:
     column, descending = _sorting(request)
+    relations = mentors.team_relations(request.user)
     members = mentors.sort_team(
-        mentors.team(request.user, catalog_cache.version(), timezone.now()), column, descending
+        mentors.team(relations, catalog_cache.version(), timezone.now()), column, descending
     )
     buffer = io.StringIO()
     writer = csv.writer(buffer)

@@ -403,14 +403,15 @@ def _figures(ids: list[int], catalog_version: int | None, now: datetime) -> dict
     return figures
 
 
-def team(mentor: User, catalog_version: int | None, now: datetime) -> list[Member]:
-    """Everyone who shares their progress with `mentor`, each with their figures.
+# Each accepted relation as the team page reads it on every request: the relation's id, the
+# person's id, username, display name and data version.
+Relation = tuple[int, int, str, str | None, int | None]
 
-    One query for the relations with each person's name and data version; the figures come from
-    the cache while every member's version and the catalog stay the same (else 4 more queries,
-    whatever the team's size). A relation that ends is gone from the next read.
-    """
-    relations = list(
+
+def team_relations(mentor: User) -> list[Relation]:
+    """Everyone who shares their progress with `mentor` now (1 query): a relation that ends is
+    gone from the next read."""
+    return list(
         Mentorship.objects.accepted()
         .filter(mentor=mentor)
         .order_by("person_id")
@@ -422,13 +423,22 @@ def team(mentor: User, catalog_version: int | None, now: datetime) -> list[Membe
             "person__profile__progress_version",
         )
     )
+
+
+def digest(values: object) -> str:
+    """A short fingerprint of what a page read (`team_relations` changes with any relation and
+    any change to a member's data, as their version moves)."""
+    return hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
+
+
+def team(relations: list[Relation], catalog_version: int | None, now: datetime) -> list[Member]:
+    """Each member of a team (`team_relations`) with their figures: from the cache while every
+    member's version and the catalog stay the same, else 4 queries whatever the team's size."""
     ids = [person_id for _, person_id, _, _, _ in relations]
     figures: dict[int, Figures] | None = None
     key = None
     if catalog_version is not None and ids:
-        versions = ",".join(f"{pk}:{version}" for _, pk, _, _, version in relations)
-        digest = hashlib.blake2b(versions.encode(), digest_size=16).hexdigest()
-        key = f"team:{catalog_version}:{digest}"
+        key = f"team:{catalog_version}:{digest(relations)}"
         figures = cache.get(key)
     if figures is None:
         figures = _figures(ids, catalog_version, now)

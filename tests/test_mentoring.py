@@ -345,14 +345,14 @@ def test_the_team_page_runs_a_fixed_number_of_queries(
     MentorshipFactory.create(mentor=mentor, status=MentorshipStatus.PENDING)
     # The role's checklist comes from the catalog cache.
     selectors.role_structure(setup.role.pk, catalog_cache.version())
-    # 1 the account, 2 the relations with each person's name and version, 3 the invitations
-    # waiting; then the figures: 4 the goals, 5 the done skills, 6 the done milestones, 7 the
+    # 1 the account, 2 the relations and the invitations waiting, with each person's name and
+    # version; then the figures: 3 the goals, 4 the done skills, 5 the done milestones, 6 the
     # last change of each.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = mentor_client.get(TEAM)
     assert len(response.context["members"]) == size
-    # Then the figures come from the cache until a member's data changes.
-    with django_assert_num_queries(3):
+    # Then the page is kept until a member's data, a relation or an invitation changes.
+    with django_assert_num_queries(2):
         mentor_client.get(TEAM)
 
 

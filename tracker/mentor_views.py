@@ -147,23 +147,18 @@ def _sorting(request: PersonRequest) -> tuple[Column, bool]:
 def mentoring(request: PersonRequest) -> HttpResponse:
     """The team page, kept whole under everything it shows (careers.page_cache): the relations
     and each member's data version, the invitations waiting, the sort and the catalog version,
-    all read first (the account, the relations, the invitations: 3 queries), and until the
+    all read first (the account, then the relations and invitations: 2 queries), and until the
     first 28-day count or invitation runs out."""
     now = timezone.now()
     column, descending = _sorting(request)
-    relations = mentors.team_relations(request.user)
-    invitations = mentors.invitations_for(request.user, now)
+    relations, invitations = mentors.mentor_side(request.user, now)
     version = catalog_cache.version()
     key = None
     if version is not None:
         # The page names the mentor by username where they have no display name.
         account = hashlib.blake2b(request.user.get_username().encode(), digest_size=8)
-        waiting = mentors.digest(
-            [
-                (m.pk, m.person_id, name, str(m.expires_at), int(m.shows_notes))
-                for m, name in invitations
-            ]
-        )
+        # An invitation's repr says all the page shows of it.
+        waiting = mentors.digest(invitations)
         key = (
             f"page:mentoring:{request.user.pk}:{account.hexdigest()}"
             f":{mentors.digest(relations)}:{waiting}"
@@ -192,7 +187,7 @@ def mentoring(request: PersonRequest) -> HttpResponse:
             "csv_url": f"{reverse('tracker:team_csv')}?{query}",
         }
         ends = [m.figures.until for m in members if m.figures.until is not None]
-        ends += [m.expires_at for m, _ in invitations]
+        ends += [invitation.expires_at for invitation in invitations]
         response = render(request, "tracker/mentoring.html", context | extra)
         return response, min(ends) if ends else None
 
@@ -203,7 +198,7 @@ def mentoring(request: PersonRequest) -> HttpResponse:
 @require_safe
 def team_csv(request: PersonRequest) -> HttpResponse:
     column, descending = _sorting(request)
-    relations = mentors.team_relations(request.user)
+    relations, _ = mentors.mentor_side(request.user, timezone.now())
     members = mentors.sort_team(
         mentors.team(relations, catalog_cache.version(), timezone.now()), column, descending
     )

@@ -273,17 +273,6 @@ def person_mentors(person: User, now: datetime) -> list[tuple[Mentorship, str]]:
     return [(m, _name(m.mentor)) for m in open_for_person(person, now)]
 
 
-def invitations_for(mentor: User, now: datetime) -> list[tuple[Mentorship, str]]:
-    """The invitations waiting for `mentor`'s answer with who sent each, oldest first (1 query)."""
-    waiting = (
-        Mentorship.objects.pending(now)
-        .filter(mentor=mentor)
-        .select_related("person__profile")
-        .order_by("created_at", "id")
-    )
-    return [(m, _name(m.person)) for m in waiting]
-
-
 @dataclass(frozen=True)
 class Figures:
     """Where one member of a team stands, from their own data (kept by their data's version)."""
@@ -408,31 +397,58 @@ def _figures(ids: list[int], catalog_version: int | None, now: datetime) -> dict
 Relation = tuple[int, int, str, str | None, int | None]
 
 
-def team_relations(mentor: User) -> list[Relation]:
-    """Everyone who shares their progress with `mentor` now (1 query): a relation that ends is
-    gone from the next read."""
-    return list(
-        Mentorship.objects.accepted()
-        .filter(mentor=mentor)
-        .order_by("person_id")
+@dataclass(frozen=True)
+class Invitation:
+    """An invitation waiting for the mentor's answer, with the name of who sent it."""
+
+    pk: int
+    name: str
+    shows_notes: bool
+    created_at: datetime
+    expires_at: datetime
+
+
+def mentor_side(mentor: User, now: datetime) -> tuple[list[Relation], list[Invitation]]:
+    """Everyone who shares their progress with `mentor` now, and the invitations waiting for
+    their answer, oldest first (1 query: a relation that ends is gone from the next read)."""
+    rows = (
+        Mentorship.objects.filter(mentor=mentor)
+        .filter(
+            Q(status=MentorshipStatus.ACCEPTED)
+            | Q(status=MentorshipStatus.PENDING, expires_at__gt=now)
+        )
+        .order_by("created_at", "id")
         .values_list(
             "pk",
+            "status",
             "person_id",
             "person__username",
             "person__profile__display_name",
             "person__profile__progress_version",
+            "shows_notes",
+            "created_at",
+            "expires_at",
         )
     )
+    relations: list[Relation] = []
+    invitations: list[Invitation] = []
+    for pk, status, person_id, username, name, version, notes, created, expires in rows:
+        if status == MentorshipStatus.ACCEPTED:
+            relations.append((pk, person_id, username, name, version))
+        else:
+            name = person_name(name, username)
+            invitations.append(Invitation(pk, name, notes, created, expires))
+    return sorted(relations, key=lambda r: r[1]), invitations
 
 
 def digest(values: object) -> str:
-    """A short fingerprint of what a page read (`team_relations` changes with any relation and
-    any change to a member's data, as their version moves)."""
+    """A short fingerprint of what a page read: `mentor_side`'s relations change with any
+    relation and any change to a member's data, as their version moves."""
     return hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
 
 
 def team(relations: list[Relation], catalog_version: int | None, now: datetime) -> list[Member]:
-    """Each member of a team (`team_relations`) with their figures: from the cache while every
+    """Each member of a team (`mentor_side`) with their figures: from the cache while every
     member's version and the catalog stay the same, else 4 queries whatever the team's size."""
     ids = [person_id for _, person_id, _, _, _ in relations]
     figures: dict[int, Figures] | None = None

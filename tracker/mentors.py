@@ -19,7 +19,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Case, F, Max, Q, When
 from django.utils import timezone
 
 from . import progress, selectors
@@ -404,40 +404,35 @@ class Invitation:
     pk: int
     name: str
     shows_notes: bool
-    created_at: datetime
     expires_at: datetime
 
 
 def mentor_side(mentor: User, now: datetime) -> tuple[list[Relation], list[Invitation]]:
     """Everyone who shares their progress with `mentor` now, and the invitations waiting for
     their answer, oldest first (1 query: a relation that ends is gone from the next read)."""
+    pending = Q(status=MentorshipStatus.PENDING, expires_at__gt=now)
     rows = (
-        Mentorship.objects.filter(mentor=mentor)
-        .filter(
-            Q(status=MentorshipStatus.ACCEPTED)
-            | Q(status=MentorshipStatus.PENDING, expires_at__gt=now)
-        )
-        .order_by("created_at", "id")
+        Mentorship.objects.filter(Q(status=MentorshipStatus.ACCEPTED) | pending, mentor=mentor)
+        # Only an invitation's end is shown: a team's hundred relations need no dates read.
+        .annotate(ends=Case(When(status=MentorshipStatus.PENDING, then=F("expires_at"))))
+        .order_by("pk")
         .values_list(
             "pk",
-            "status",
             "person_id",
             "person__username",
             "person__profile__display_name",
             "person__profile__progress_version",
             "shows_notes",
-            "created_at",
-            "expires_at",
+            "ends",
         )
     )
     relations: list[Relation] = []
     invitations: list[Invitation] = []
-    for pk, status, person_id, username, name, version, notes, created, expires in rows:
-        if status == MentorshipStatus.ACCEPTED:
+    for pk, person_id, username, name, version, shows_notes, ends in rows:
+        if ends is None:
             relations.append((pk, person_id, username, name, version))
         else:
-            name = person_name(name, username)
-            invitations.append(Invitation(pk, name, notes, created, expires))
+            invitations.append(Invitation(pk, person_name(name, username), shows_notes, ends))
     return sorted(relations, key=lambda r: r[1]), invitations
 
 

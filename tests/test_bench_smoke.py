@@ -171,7 +171,7 @@ def test_the_command_runs_in_process_with_growth(tmp_path: Path) -> None:
     command += ["--growth", "--requests=20", "--verbosity=0"]
 
     done = subprocess.run(
-        command, cwd=django_settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120
+        command, cwd=django_settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=240
     )
 
     assert done.returncode == 0, done.stderr[-3000:]

@@ -18,6 +18,7 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.db import connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from careers.models import (
@@ -36,8 +37,11 @@ from careers.models import (
     StageSkill,
 )
 from tracker.models import (
+    MENTORSHIP_INVITATION_DAYS,
     EventKind,
     Goal,
+    Mentorship,
+    MentorshipStatus,
     MilestoneProgress,
     Profile,
     ProgressEvent,
@@ -47,6 +51,9 @@ from tracker.models import (
 
 TARGET_ROLE = "machine-learning-engineer"  # the long-history person's goal, a shipped role
 LONG_HISTORY_USERNAME = "bench-long-history"
+# Mentors a team: the long-history person and the people with the longest histories after them.
+# Not a `bench-` name: a mentor has no goal of their own.
+MENTOR_USERNAME = "mentor-of-bench-team"
 # The synthetic data's Source row; its note records what was generated, for --reuse.
 SOURCE_SLUG = "bench-synthetic"
 SEED = 42
@@ -69,6 +76,8 @@ class Sizes:
     events: int
     long_history_events: int
     regions: int
+    # The people who share their progress with the mentor.
+    team: int = 100
 
     @classmethod
     def for_scale(cls, scale: float) -> Sizes:
@@ -81,6 +90,7 @@ class Sizes:
             events=events,
             long_history_events=max(events // 50, min(events // 2, 100)),
             regions=max(2, min(12, round(120 * scale))),
+            team=min(100, max(5, round(10_000 * scale))),
         )
 
 
@@ -111,7 +121,8 @@ class Generator:
         # One transaction: by far the fastest way to write on SQLite, and a failed run leaves no
         # half data set behind.
         with transaction.atomic():
-            for step in (self.catalog, self.items, self.people, self.progress, self.events):
+            steps = (self.catalog, self.items, self.people, self.progress, self.events, self.team)
+            for step in steps:
                 started = time.perf_counter()
                 step()
                 self.log(f"  {step.__name__}: {time.perf_counter() - started:.1f} s")
@@ -383,3 +394,31 @@ class Generator:
                     # Raw SQL: one prepared INSERT for every row, minutes faster than the ORM.
                     marks = ", ".join(["%s"] * 8)
                     cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+
+    def team(self) -> None:
+        """A mentor whom the long-history person and the people with the most events after
+        them share their progress with (accepted relations; their history has no mentor
+        events, so that the event counts stay what the sizes say)."""
+        mentor = User.objects.create(username=MENTOR_USERNAME, email="mentor@example.com")
+        # Saving an account makes its profile (tracker.signals).
+        Profile.objects.filter(user=mentor).update(display_name="Bench Mentor")
+        longest = (
+            ProgressEvent.objects.exclude(user_id=self.long_id)
+            .values("user_id")
+            .annotate(events=Count("id"))
+            .order_by("-events", "user_id")
+            .values_list("user_id", flat=True)
+        )
+        members = [self.long_id, *longest[: self.sizes.team - 1]]
+        since = self.days_ago(30, 300)
+        Mentorship.objects.bulk_create(
+            Mentorship(
+                person_id=uid,
+                mentor=mentor,
+                status=MentorshipStatus.ACCEPTED,
+                shows_notes=self.rng.random() < 0.5,
+                expires_at=since + timedelta(days=MENTORSHIP_INVITATION_DAYS),
+                responded_at=since,
+            )
+            for uid in members
+        )

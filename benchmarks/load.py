@@ -144,6 +144,7 @@ class Load:
         server: Gunicorn,
         options: dict[str, Any],
         cookies: dict[str, str],
+        mentor_cookies: dict[str, str],
         reset_checkoffs: Callable[[], None],
     ) -> None:
         self.server = server
@@ -152,12 +153,13 @@ class Load:
         self.threads: int = options["threads"]
         self.connections: int = options["connections"]
         self.cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
+        self.mentor_cookie = "; ".join(f"{k}={v}" for k, v in mentor_cookies.items())
         self.script = RESULTS_DIR / f"wrk-{os.getpid()}.lua"
 
     def run(self, page: Page, seconds: float) -> dict[str, Any]:
         headers = {**PROXY, **page.headers}
         if page.signed_in:
-            headers["Cookie"] = self.cookie
+            headers["Cookie"] = self.mentor_cookie if page.as_mentor else self.cookie
         if page.skills:
             # Threads post disjoint skills, so no two posts in flight change the same one.
             groups = [page.skills[k :: self.threads] for k in range(self.threads)]

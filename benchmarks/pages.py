@@ -28,7 +28,7 @@ from django.utils import timezone
 from careers.models import Level, StageSkill
 from tracker.models import Goal, Profile, SkillProgress, SkillStatus
 
-from .generator import TARGET_ROLE
+from .generator import MENTOR_USERNAME, TARGET_ROLE
 
 BARE, BARE_PATH = "bare view", "/bench/bare/"
 # Every request comes through a pretend TLS proxy, so the app runs its production security.
@@ -71,6 +71,8 @@ class Page:
     name: str
     path: str
     signed_in: bool = False
+    # Signed in as the mentor of a team (generator.MENTOR_USERNAME), not the long-history person.
+    as_mentor: bool = False
     expect: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     # A check-off: the skills it posts in turn, and the form fields beside the status.
@@ -139,6 +141,7 @@ def pages(visitor: Visitor, skills: list[int], origin: str) -> list[Page]:
     result += [
         Page("/plan/", reverse("tracker:plan"), signed_in=True),
         Page("/dashboard/", reverse("tracker:dashboard"), signed_in=True),
+        Page("/mentoring/", reverse("tracker:mentoring"), signed_in=True, as_mentor=True),
     ]
     # As the browser posts from the plan: its origin, and the page's token.
     posted = {"Origin": origin, "Content-Type": "application/x-www-form-urlencoded"}
@@ -163,6 +166,7 @@ class Timer:
     def __init__(self, user: User) -> None:
         self.user = user
         self.visitor = sign_in(user)
+        self.mentor = sign_in(User.objects.get(username=MENTOR_USERNAME))
         self.anonymous = Client(headers=IN_PROCESS)
         skills = checkoff_skills(user)
         self.pages = {page.name: page for page in pages(self.visitor, skills, "https://testserver")}
@@ -171,7 +175,9 @@ class Timer:
     def send(self, page: Page) -> int:
         """The page's next request; its HTTP status."""
         method, path, form = page.request(next(self.calls[page.name]))
-        client = self.visitor.client if page.signed_in else self.anonymous
+        client = self.anonymous
+        if page.signed_in:
+            client = self.mentor.client if page.as_mentor else self.visitor.client
         headers = dict(page.headers)
         content_type = headers.pop("Content-Type", "")
         return client.generic(

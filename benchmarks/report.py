@@ -13,6 +13,7 @@ THROUGHPUT_TARGETS = {
     "role page (signed in)": 0.4,
     "/plan/": 0.25,
     "/dashboard/": 0.25,
+    "/mentoring/": 0.15,
     "check-off": 0.15,
     "check-off (htmx)": 0.15,
 }

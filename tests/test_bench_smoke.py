@@ -21,14 +21,20 @@ from django.db.models import Count
 from pytest_django.fixtures import Settings
 
 from benchmarks.dataset import count_rows, violations
-from benchmarks.generator import LONG_HISTORY_USERNAME, TARGET_ROLE, Generator, Sizes
+from benchmarks.generator import (
+    LONG_HISTORY_USERNAME,
+    MENTOR_USERNAME,
+    TARGET_ROLE,
+    Generator,
+    Sizes,
+)
 from benchmarks.load import lua_script, parse_wrk
 from benchmarks.management.commands.bench import growth_of
 from benchmarks.pages import BARE, Timer, checkoff_skills
 from careers.models import Milestone, Role, SalaryBand, Stage, StageSkill
-from tracker.models import Goal, MilestoneProgress, ProgressEvent, SkillProgress
+from tracker.models import Goal, Mentorship, MilestoneProgress, ProgressEvent, SkillProgress
 
-TINY = Sizes(roles=3, skills=40, people=6, events=300, long_history_events=120, regions=2)
+TINY = Sizes(roles=3, skills=40, people=6, events=300, long_history_events=120, regions=2, team=4)
 
 
 @pytest.fixture
@@ -53,6 +59,26 @@ def test_the_data_set_has_the_sizes_asked_for(person: User) -> None:
     goal = Goal.objects.get(user=person, is_active=True)
     assert goal.role.slug == TARGET_ROLE
     assert Goal.objects.filter(user=person, is_active=False).exists()
+
+
+def test_the_mentor_has_a_team_of_the_longest_histories(person: User) -> None:
+    team = Mentorship.objects.accepted().filter(mentor__username=MENTOR_USERNAME)
+    members = list(team.values_list("person_id", flat=True))
+    assert len(members) == 4 and person.pk in members
+    others = ProgressEvent.objects.exclude(user=person).values("user_id")
+    counts = sorted(others.annotate(n=Count("id")).values_list("n", flat=True), reverse=True)
+    shortest_in_team = min(
+        ProgressEvent.objects.filter(user_id=uid).count() for uid in members if uid != person.pk
+    )
+    assert shortest_in_team == counts[2]
+
+
+def test_the_timer_times_the_mentors_team_page(person: User, settings: Settings) -> None:
+    settings.ROOT_URLCONF = "benchmarks.urls"
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    team = Timer(person).block("/mentoring/", 3)
+    assert team["status"] == "ok", team["status"]
+    assert len(team["samples_ms"]) == 3
 
 
 def test_the_data_set_keeps_every_rule(person: User) -> None:
@@ -145,7 +171,7 @@ def test_the_command_runs_in_process_with_growth(tmp_path: Path) -> None:
     command += ["--growth", "--requests=20", "--verbosity=0"]
 
     done = subprocess.run(
-        command, cwd=django_settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120
+        command, cwd=django_settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=240
     )
 
     assert done.returncode == 0, done.stderr[-3000:]
@@ -154,7 +180,7 @@ def test_the_command_runs_in_process_with_growth(tmp_path: Path) -> None:
     assert "every page <= 10 queries: " in done.stdout
     (results,) = tmp_path.glob("bench-sqlite-*.json")
     out = json.loads(results.read_text())
-    assert len(out["pages"]) == 11
+    assert len(out["pages"]) == 12
     assert all(page["status"] == "ok" for page in out["pages"].values()), out["pages"]
     assert all(row["growth"] is not None for row in out["growth"]["pages"].values())
     assert out["growth"]["small_dataset"]["sizes"]["people"] == 5

@@ -134,3 +134,38 @@ def test_it_renders_valid_html_on_the_import_pages(shipped_catalog, tmp_path):
 
     errors = html_errors(documents, tmp_path)
     assert errors == [], "\n".join(errors)
+
+
+@pytest.mark.django_db
+def test_it_renders_valid_html_on_the_mentor_pages(shipped_catalog, tmp_path):
+    from tracker import mentors
+
+    person = person_with_progress()
+    mentor = UserFactory.create(username="mentor")
+    newcomer = UserFactory.create(username="newcomer")
+    accepted = mentors.mentorship_invite(person=person, who="mentor", shows_notes=True)
+    assert accepted.mentorship is not None
+    mentors.mentorship_accept(mentor=mentor, mentorship_id=accepted.mentorship.pk)
+    mentors.mentorship_invite(person=person, who="newcomer", shows_notes=False)
+    mentors.mentorship_invite(person=newcomer, who="mentor", shows_notes=False)
+    member, mentoring, nobody = Client(), Client(), Client()
+    member.force_login(person)
+    mentoring.force_login(mentor)
+    nobody.force_login(UserFactory.create(username="nobody"))
+
+    documents = {
+        "mentors": _page(member, "/settings/mentors/"),
+        "mentors, unknown account": _post(
+            member, "/settings/mentors/invite/", {"who": "no-one"}, status=400
+        ),
+        "mentors, none": _page(nobody, "/settings/mentors/"),
+        "mentoring": _page(mentoring, "/mentoring/"),
+        "mentoring, sorted": _page(mentoring, "/mentoring/?sort=percent&dir=desc"),
+        "mentoring, none": _page(nobody, "/mentoring/"),
+        "history, mentors": _page(member, "/history/?kind=mentor"),
+    }
+    assert "invites you" in documents["mentoring"]
+    assert "ana" in documents["mentoring"]
+
+    errors = html_errors(documents, tmp_path)
+    assert errors == [], "\n".join(errors)

@@ -29,7 +29,16 @@ from careers.models import StageSkill
 from . import feedback
 from .http import HttpResponseSeeOther, PersonRequest
 from .import_file import FORMAT, FORMAT_VERSION
-from .models import Goal, ItemComment, MilestoneProgress, Profile, ProgressEvent, SkillProgress
+from .mentors import event_mentor_name
+from .models import (
+    EventKind,
+    Goal,
+    ItemComment,
+    MilestoneProgress,
+    Profile,
+    ProgressEvent,
+    SkillProgress,
+)
 from .selectors import DONE, NOT_DONE
 
 logger = logging.getLogger("pathwise.auth")
@@ -117,7 +126,7 @@ def account_data(*, user: User) -> dict[str, Any]:
     goals = _goals(user)
     events = (
         ProgressEvent.objects.filter(user=user)
-        .select_related("skill", "milestone__role")
+        .select_related("skill", "milestone__role", "mentorship__mentor__profile")
         .order_by("created_at", "id")
     )
     # Read back by tracker.import_file, which names what each format version holds.
@@ -191,6 +200,8 @@ def account_data(*, user: User) -> dict[str, Any]:
                 "milestone": event.milestone.slug if event.milestone else None,
                 "milestone_role": event.milestone.role.slug if event.milestone else None,
                 "goal_id": event.goal_id,
+                # A mentor event: the mentor's name (null once their account is gone).
+                "mentor": event_mentor_name(event) if event.kind == EventKind.MENTOR else None,
                 "from": event.from_state,
                 "to": event.to_state,
                 "at": _when(event.created_at),
@@ -214,7 +225,8 @@ def csv_cell(value: object) -> str:
 
 
 def progress_rows(*, user: User) -> list[list[str]]:
-    """One row per skill or milestone the person has progress on. Four queries."""
+    """One row per skill or milestone the person has progress on, then one per mentor event
+    (the mentor in `item`, what happened in `status`, when in `started`). Five queries."""
     skills = _skill_rows(user)
     milestones = _milestone_rows(user)
     # Skills are shared by roles: name the role of the person's own goals where the skill is
@@ -259,6 +271,14 @@ def progress_rows(*, user: User) -> list[list[str]]:
                 done.evidence_url,
             ]
         )
+    mentor_events = (
+        ProgressEvent.objects.filter(user=user, kind=EventKind.MENTOR)
+        .select_related("mentorship__mentor__profile")
+        .order_by("created_at", "id")
+    )
+    for event in mentor_events:
+        name = event_mentor_name(event)
+        rows.append(["mentor", "", "", name, event.to_state, event.created_at, None, "", ""])
     return [[csv_cell(value) for value in row] for row in rows]
 
 
@@ -309,7 +329,7 @@ class AccountDeleteForm(forms.Form):
 # --- Views --------------------------------------------------------------------------------------
 
 
-def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+def attachment(response: HttpResponse, filename: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     # A download of someone's data must not stay in any cache, shared or their own.
     patch_cache_control(response, no_store=True, private=True)
@@ -324,7 +344,7 @@ def export_json(request: PersonRequest) -> HttpResponse:
         encoder=DjangoJSONEncoder,
         json_dumps_params={"indent": 2, "ensure_ascii": False},
     )
-    return _attachment(response, JSON_FILENAME)
+    return attachment(response, JSON_FILENAME)
 
 
 @login_required
@@ -338,7 +358,7 @@ def export_csv(request: PersonRequest) -> HttpResponse:
     response = HttpResponse(
         buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
     )
-    return _attachment(response, CSV_FILENAME)
+    return attachment(response, CSV_FILENAME)
 
 
 @login_required

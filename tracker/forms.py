@@ -125,6 +125,25 @@ class ShareCreateForm(ShareOptionsForm):
     replaces = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
 
+class MentorNotesForm(ShareOptionsForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "shows_notes"
+        ].help_text = "Off: your mentor sees what you have done, without what you wrote about it."
+
+
+class MentorInviteForm(MentorNotesForm):
+    who = forms.CharField(
+        label="Their username or email address",
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text="The account they sign in to Pathwise with.",
+    )
+
+    field_order = ["who", "shows_notes"]
+
+
 class HistoryFilterForm(forms.Form):
     """The kind of change /history/ lists; empty: every kind."""
 
@@ -135,6 +154,7 @@ class HistoryFilterForm(forms.Form):
             (EventKind.MILESTONE, "Milestones"),
             (EventKind.GOAL, "Targets"),
             (EventKind.NOTE, "Notes and evidence"),
+            (EventKind.MENTOR, "Mentors"),
             (EventKind.COMMENT, "Mentors' comments"),
         ],
         required=False,

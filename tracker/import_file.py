@@ -6,7 +6,9 @@ No database here: `read_export` turns the file's bytes into plain records or rai
 
 Format versions: 1 is the export as it first shipped (no `format_version`; milestones name their
 role by name, events name a milestone by its slug alone); 2 adds `format` and `format_version`
-and names every milestone's role by slug, in its rows and its events.
+and names every milestone's role by slug, in its rows and its events. Mentor events (kind
+`mentor`, with the mentor's name in `mentor`) are read and checked, and never imported: they
+record relations with other accounts.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from django.core.validators import validate_slug
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from . import mentors
 from .forms import WebURLField
 from .models import EVIDENCE_MAX_LENGTH, NOTE_MAX_LENGTH, EventKind, Profile, SkillStatus
 from .selectors import DONE, NOT_DONE
@@ -89,6 +92,8 @@ class EventRecord:
     from_state: str
     to_state: str
     at: datetime
+    # A mentor event's mentor, by name: a record of a relation, which no import makes again.
+    mentor: str = ""
 
     @property
     def from_id(self) -> int | None:
@@ -423,6 +428,7 @@ class _Reader:
                 from_state=self.text(row, "from", path, STATE_MAX_LENGTH),
                 to_state=self.text(row, "to", path, STATE_MAX_LENGTH),
                 at=self.when(row, "at", path, required=True) or self.now,
+                mentor=self.text(row, "mentor", path, NAME_MAX_LENGTH),
             )
             self.event_fits(event, path, goal_ids)
             events.append(event)
@@ -436,6 +442,7 @@ class _Reader:
             EventKind.MILESTONE: ({DONE, NOT_DONE}, {DONE, NOT_DONE}),
             EventKind.GOAL: (goals | {""}, goals),
             EventKind.NOTE: ({""}, NOTE_STATES),
+            EventKind.MENTOR: (mentors.EVENT_FROM_STATES, mentors.EVENT_STATES),
         }
         if event.kind not in states:
             return
@@ -449,6 +456,8 @@ class _Reader:
             self.fail(path, "a milestone event names a milestone, not a skill.")
         if event.kind == EventKind.GOAL and (has_item or event.goal_id is None):
             self.fail(path, "a goal event names a goal and no item.")
+        if event.kind == EventKind.MENTOR and (has_item or event.goal_id is not None):
+            self.fail(path, "a mentor event names a mentor, no item and no goal.")
         before, after = states[event.kind]
         if event.from_state not in before:
             self.fail(f"{path}.from", f"{_shown(event.from_state)} is not a state it can leave.")

@@ -70,6 +70,8 @@ class ImportPlan:
     goal_ids: dict[int, int] = field(default_factory=dict)
     new_events: list[tuple[EventRecord, ProgressEvent]] = field(default_factory=list)
     skipped_events: int = 0
+    # Mentor events record relations with other accounts: an import never makes those.
+    skipped_mentor_events: int = 0
     profile: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -266,6 +268,9 @@ def _plan_events(
         )
     }
     for record in data.events:
+        if record.kind == EventKind.MENTOR:
+            plan.skipped_mentor_events += 1
+            continue
         if record.kind == EventKind.COMMENT:
             # Mentors write comments, not the person: neither the file's `comments` nor their
             # events are brought in.
@@ -412,9 +417,18 @@ def summary(plan: ImportPlan) -> list[str]:
         )
     if plan.skipped_events:
         lines.append(f"Skips {plan.skipped_events} events about unknown items.")
+    if plan.skipped_mentor_events:
+        count = plan.skipped_mentor_events
+        lines.append(
+            f"Skips {count} mentor event{'s' if count != 1 else ''}: a record of invitations "
+            "and mentors, which an import cannot make."
+        )
     if plan.profile:
         filled = " and ".join(k.replace("_", " ") for k in plan.profile)
         lines.append(f"Fills in your {filled}.")
     if not plan.changes_anything:
-        lines = ["Nothing to import: your account already has everything in this file."]
+        # The mentor events' line stays: it says why they are not added.
+        lines = ["Nothing to import: your account already has everything in this file."] + [
+            line for line in lines if line.startswith("Skips") and "mentor" in line
+        ]
     return lines

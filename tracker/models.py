@@ -49,6 +49,10 @@ class GoalQuerySet(models.QuerySet["Goal"]):
     def active(self) -> GoalQuerySet:
         return self.filter(is_active=True)
 
+    def current(self) -> GoalQuerySet:
+        """Active goals on a published role: a goal on an unpublished role is no goal."""
+        return self.active().filter(role__is_published=True)
+
 
 class Goal(models.Model):
     user = models.ForeignKey(
@@ -271,6 +275,8 @@ class MentorshipStatus(models.TextChoices):
     ACCEPTED = "accepted", "Accepted"
     DECLINED = "declined", "Declined"
     ENDED = "ended", "Ended"
+    # An invitation nobody answered in time, closed when the pair's next one is made.
+    EXPIRED = "expired", "Expired"
 
 
 class MentorshipQuerySet(models.QuerySet["Mentorship"]):

@@ -54,11 +54,7 @@ def active_goal(user: User) -> Goal | None:
     """The person's current goal; a goal whose role was unpublished since is no goal (1 query).
     There is one active goal at most (a database constraint)."""
     try:
-        return (
-            Goal.objects.active()
-            .select_related("role", "target_stage")
-            .get(user=user, role__is_published=True)
-        )
+        return Goal.objects.current().select_related("role", "target_stage").get(user=user)
     except Goal.DoesNotExist:
         return None
 

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from . import account_data, history, import_views, mentee_views, sharing_views, views
+from . import (
+    account_data,
+    history,
+    import_views,
+    mentee_views,
+    mentor_views,
+    sharing_views,
+    views,
+)
 
 app_name = "tracker"
 
@@ -36,6 +44,29 @@ urlpatterns = [
     path("settings/sharing/<int:link_id>/revoke/", sharing_views.share_revoke, name="share_revoke"),
     # Tokens are URL-safe base64, the slug converter's alphabet.
     path("p/<slug:token>/", sharing_views.share_page, name="share_page"),
+    # Mentors: the person's side under settings, the mentor's under /mentoring/ (whose
+    # /mentoring/<username>/ is the page of one person).
+    path("settings/mentors/", mentor_views.mentors_settings, name="mentors_settings"),
+    path("settings/mentors/invite/", mentor_views.mentor_invite, name="mentor_invite"),
+    path(
+        "settings/mentors/<int:mentorship_id>/notes/",
+        mentor_views.mentor_notes,
+        name="mentor_notes",
+    ),
+    path("settings/mentors/<int:mentorship_id>/end/", mentor_views.mentor_end, name="mentor_end"),
+    path("mentoring/", mentor_views.mentoring, name="mentoring"),
+    path("mentoring/team.csv", mentor_views.team_csv, name="team_csv"),
+    path(
+        "mentoring/invitations/<int:mentorship_id>/accept/",
+        mentor_views.invitation_accept,
+        name="invitation_accept",
+    ),
+    path(
+        "mentoring/invitations/<int:mentorship_id>/decline/",
+        mentor_views.invitation_decline,
+        name="invitation_decline",
+    ),
+    path("mentoring/team/<int:mentorship_id>/end/", mentor_views.mentee_end, name="mentee_end"),
     # A mentor's view of one person, their comments on that person's items, and the person
     # hiding a comment on their plan.
     path("mentoring/<str:username>/", mentee_views.mentee, name="mentee"),

@@ -47,6 +47,8 @@ SIGNED_IN = [
     "/history/",
     "/settings/",
     "/settings/delete/",
+    "/settings/mentors/",
+    "/mentoring/",
     "/accounts/password_change/",
     "/accounts/password_change/done/",
     f"/roles/{MLE}/you/",
@@ -160,3 +162,25 @@ def test_the_salary_table_stacks_on_a_phone_and_stays_a_table(phone, shipped_cat
     phone.set_viewport_size({"width": 1280, "height": 900})
     assert table.locator("thead").bounding_box()["height"] > 1
     assert first.evaluate("td => getComputedStyle(td).display") == "table-cell"
+
+
+def test_the_mentor_pages_fit_a_phone_with_a_team(phone, context, log_in, shipped_catalog):
+    from tracker import mentors
+
+    mentor = UserFactory.create(username="mentor")
+    for name in ("ana", "a-person-with-a-rather-long-username"):
+        person = person_with_progress(name)
+        made = mentors.mentorship_invite(person=person, who="mentor", shows_notes=True)
+        assert made.mentorship is not None
+        mentors.mentorship_accept(mentor=mentor, mentorship_id=made.mentorship.pk)
+    UserFactory.create(username="newcomer")
+    mentors.mentorship_invite(person=person, who="newcomer", shows_notes=True)
+    waiting = UserFactory.create(username="someone-waiting-for-an-answer")
+    mentors.mentorship_invite(person=waiting, who="mentor", shows_notes=False)
+    log_in(context, mentor)
+    assert overflowing(phone, ["/mentoring/", "/mentoring/?sort=percent&dir=desc"]) == []
+    # The team's table stacks its rows, each cell under its column's name.
+    first = phone.locator(".team-table tbody td").first
+    assert first.evaluate("td => getComputedStyle(td).display") == "block"
+    log_in(context, person)
+    assert overflowing(phone, ["/settings/mentors/"]) == []

@@ -4,7 +4,7 @@ from django import template
 
 from careers.models import PayBasis, SalaryBand
 from careers.salaries import Band, band_figure
-from tracker import wording
+from tracker import mentors, wording
 from tracker.models import EventKind, ProgressEvent, SkillStatus
 from tracker.progress import Progress
 
@@ -57,6 +57,8 @@ def _mentor_name(event: ProgressEvent) -> str:
 @register.filter
 def describe_event(event: ProgressEvent) -> str:
     """One line of recent activity, e.g. "Python: done"."""
+    if event.kind == EventKind.MENTOR:
+        return mentors.describe(event.to_state, event.from_state, mentors.event_mentor_name(event))
     if event.kind == EventKind.GOAL and event.goal is not None:
         return f"New target: {event.goal.role.name}, {event.goal.target_stage.title}"
     if event.kind == EventKind.COMMENT:
@@ -70,7 +72,7 @@ def describe_event(event: ProgressEvent) -> str:
 @register.filter
 def describe_change(event: ProgressEvent) -> str:
     """What one event changed, from and to where it says, e.g. "Python: from learning to done"."""
-    if event.kind in (EventKind.GOAL, EventKind.COMMENT):
+    if event.kind in (EventKind.GOAL, EventKind.MENTOR, EventKind.COMMENT):
         return describe_event(event)
     name, after, before = _item_change(event)
     if before is None or before == after:

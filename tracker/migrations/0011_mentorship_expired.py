@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracker', '0009_mentorship'),
+        ('tracker', '0010_item_comment'),
     ]
 
     operations = [

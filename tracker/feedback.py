@@ -12,10 +12,10 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import CharField, F, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import F, Q, QuerySet, Subquery
 
 from . import progress
+from .mentors import person_name_in_query
 from .models import (
     COMMENT_MAX_LENGTH,
     EventKind,
@@ -33,16 +33,6 @@ EDITED = "edited"
 DELETED = "deleted"
 HIDDEN = "hidden"
 SHOWN = "shown"
-
-
-def name_of(account: str) -> Coalesce:
-    """The name a page shows for the account at `account` (a path from the query's model): their
-    display name, else their username. Never their email."""
-    return Coalesce(
-        NullIf(F(f"{account}__profile__display_name"), Value("")),
-        F(f"{account}__username"),
-        output_field=CharField(),
-    )
 
 
 class CommentText(forms.CharField):
@@ -73,7 +63,9 @@ class CommentHiddenForm(forms.Form):
 def comments(person: User, *, author: User | None = None) -> QuerySet[ItemComment]:
     """The comments on the person's items (by one author, if given), oldest first, each with
     `author_name`."""
-    found = ItemComment.objects.filter(person=person).annotate(author_name=name_of("author"))
+    found = ItemComment.objects.filter(person=person).annotate(
+        author_name=person_name_in_query("author")
+    )
     return found.filter(author=author) if author is not None else found
 
 

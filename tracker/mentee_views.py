@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from careers import cache as catalog_cache
 
-from . import feedback, progress, selectors
+from . import feedback, mentors, progress, selectors
 from .feedback import CommentForm, CommentHiddenForm
 from .http import HttpResponseSeeOther, PersonRequest
 from .models import EventKind, ItemComment, Mentorship
@@ -41,7 +41,7 @@ def _relation(request: PersonRequest, username: str) -> Mentorship:
     return get_object_or_404(
         Mentorship.objects.accepted()
         .select_related("person")
-        .annotate(person_name=feedback.name_of("person")),
+        .annotate(person_name=mentors.person_name_in_query("person")),
         mentor=request.user,
         person__username=username,
     )

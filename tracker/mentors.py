@@ -19,7 +19,8 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Case, F, Max, Q, When
+from django.db.models import Case, CharField, F, Max, Q, Value, When
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from . import progress, selectors
@@ -50,8 +51,19 @@ FORMER_MENTOR = "A former mentor"
 
 
 def person_name(display_name: str | None, username: str) -> str:
-    """How Pathwise names someone to another person: their display name, else their username."""
+    """How Pathwise names someone to another person: their display name, else their username,
+    never their email address."""
     return display_name or username
+
+
+def person_name_in_query(account: str) -> Coalesce:
+    """`person_name` as a query computes it, for the account at `account` (a path from the
+    query's model)."""
+    return Coalesce(
+        NullIf(F(f"{account}__profile__display_name"), Value("")),
+        F(f"{account}__username"),
+        output_field=CharField(),
+    )
 
 
 def describe(to_state: str, from_state: str, mentor: str | None) -> str:

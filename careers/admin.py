@@ -13,9 +13,9 @@ from django.http import HttpRequest, HttpResponse
 from careers.admin_tools import (
     CatalogAdmin,
     CatalogInlineFormSet,
-    MilestoneFormSet,
     StageBandFormSet,
     StageFormSet,
+    StageMilestoneFormSet,
     StageSkillFormSet,
     retire,
     unretire,
@@ -30,6 +30,7 @@ from careers.models import (
     Skill,
     Source,
     Stage,
+    StageMilestone,
     StageSkill,
 )
 
@@ -87,11 +88,11 @@ class StageSkillInline(admin.TabularInline):
     extra = 0
 
 
-class MilestoneInline(admin.StackedInline):
-    model = Milestone
-    formset = MilestoneFormSet
-    fields = [("title", "slug"), ("kind", "position", "is_retired"), "description"]
-    prepopulated_fields = {"slug": ["title"]}
+class StageMilestoneInline(admin.TabularInline):
+    model = StageMilestone
+    formset = StageMilestoneFormSet
+    fields = ["milestone", "position", "is_retired"]
+    autocomplete_fields = ["milestone"]
     extra = 0
 
 
@@ -207,7 +208,7 @@ class StageAdmin(CatalogAdmin):
         (None, {"fields": ["role", "title", "slug", "level", "position", "is_retired"]}),
         (None, {"fields": [("years_min", "years_max"), "summary", "leads_to"]}),
     ]
-    inlines = [StageSkillInline, MilestoneInline, StageSalaryBandInline]
+    inlines = [StageSkillInline, StageMilestoneInline, StageSalaryBandInline]
 
     @admin.display(description="years")
     def years(self, stage: Stage) -> str:
@@ -230,13 +231,42 @@ class StageSkillAdmin(CatalogAdmin):
 
 @admin.register(Milestone)
 class MilestoneAdmin(CatalogAdmin):
-    list_display = ["title", "stage", "kind", "position", "is_retired"]
-    list_filter = ["kind", "is_retired", "stage__level"]
-    list_select_related = ["stage__role"]
-    search_fields = ["title", "slug", "stage__title", "stage__role__name"]
+    list_display = ["title", "kind", "roles_using", "is_retired", "slug"]
+    list_filter = ["kind", "is_retired"]
+    search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["stage"]
     actions = [retire, unretire]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Milestone]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                role_count=Count(
+                    "stage_milestones__role",
+                    filter=Q(stage_milestones__is_retired=False),
+                    distinct=True,
+                )
+            )
+        )
+
+    @admin.display(description="roles using it", ordering="role_count")
+    def roles_using(self, milestone: Milestone) -> int:
+        return milestone.role_count
+
+
+@admin.register(StageMilestone)
+class StageMilestoneAdmin(CatalogAdmin):
+    list_display = ["milestone", "stage", "role_name", "position", "is_retired"]
+    list_filter = ["is_retired", "stage__level", "milestone__kind"]
+    list_select_related = ["milestone", "stage__role"]
+    search_fields = ["milestone__title", "stage__title", "stage__role__name"]
+    autocomplete_fields = ["stage", "milestone"]
+    actions = [retire, unretire]
+
+    @admin.display(description="role", ordering="stage__role__name")
+    def role_name(self, stage_milestone: StageMilestone) -> str:
+        return stage_milestone.stage.role.name
 
 
 @admin.register(SalaryBand)

@@ -16,10 +16,11 @@ KINDS = (
     "sources",
     "regions",
     "skills",
+    "milestones",
     "roles",
     "stages",
     "stage skills",
-    "milestones",
+    "stage milestones",
     "outlook facts",
     "salary bands",
 )

@@ -6,6 +6,8 @@ What they share, including the refusal to delete what people's progress refers t
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -136,30 +138,38 @@ class RegionAdmin(CatalogAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-@admin.register(Skill)
-class SkillAdmin(CatalogAdmin):
-    list_display = ["name", "category", "roles_using", "is_retired", "slug"]
-    list_filter = ["category", "is_retired"]
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
-    actions = [retire, unretire]
+class RolesUsingAdmin(CatalogAdmin):
+    """A skill's or milestone's list, with how many roles ask for each (`places`: its stage
+    skills or stage milestones)."""
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Skill]:
+    places: str
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return (
             super()
             .get_queryset(request)
             .annotate(
                 role_count=Count(
-                    "stage_skills__role",
-                    filter=Q(stage_skills__is_retired=False),
+                    f"{self.places}__role",
+                    filter=Q(**{f"{self.places}__is_retired": False}),
                     distinct=True,
                 )
             )
         )
 
     @admin.display(description="roles using it", ordering="role_count")
-    def roles_using(self, skill: Skill) -> int:
-        return skill.role_count
+    def roles_using(self, item: Skill | Milestone) -> int:
+        return item.role_count
+
+
+@admin.register(Skill)
+class SkillAdmin(RolesUsingAdmin):
+    list_display = ["name", "category", "roles_using", "is_retired", "slug"]
+    list_filter = ["category", "is_retired"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    actions = [retire, unretire]
+    places = "stage_skills"
 
 
 @admin.register(Role)
@@ -230,29 +240,13 @@ class StageSkillAdmin(CatalogAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(CatalogAdmin):
+class MilestoneAdmin(RolesUsingAdmin):
     list_display = ["title", "kind", "roles_using", "is_retired", "slug"]
     list_filter = ["kind", "is_retired"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     actions = [retire, unretire]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Milestone]:
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                role_count=Count(
-                    "stage_milestones__role",
-                    filter=Q(stage_milestones__is_retired=False),
-                    distinct=True,
-                )
-            )
-        )
-
-    @admin.display(description="roles using it", ordering="role_count")
-    def roles_using(self, milestone: Milestone) -> int:
-        return milestone.role_count
+    places = "stage_milestones"
 
 
 @admin.register(StageMilestone)

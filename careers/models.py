@@ -198,7 +198,7 @@ class Skill(models.Model):
     objects = SkillQuerySet.as_manager()
 
     # Not a field (Django ignores an annotation without a value): an attribute a read adds.
-    role_count: int  # careers.admin.SkillAdmin.get_queryset (annotate)
+    role_count: int  # careers.admin.RolesUsingAdmin.get_queryset (annotate)
 
     class Meta:
         ordering = ["name"]
@@ -292,7 +292,7 @@ class Milestone(models.Model):
         help_text="Retired milestones disappear from checklists but stay in people's history.",
     )
 
-    role_count: int  # careers.admin.MilestoneAdmin.get_queryset (annotate)
+    role_count: int  # careers.admin.RolesUsingAdmin.get_queryset (annotate)
 
     class Meta:
         ordering = ["title"]

@@ -110,25 +110,19 @@ def _used_regions(roles: list[Role], whole: bool) -> QuerySet[Region]:
 def _used_skills(roles: list[Role], whole: bool) -> QuerySet[Skill]:
     if whole:
         return Skill.objects.filter(is_retired=False).order_by("name", "slug")
-    pks = {
-        stage_skill.skill_id
-        for role in roles
-        for stage in _current_stages(role)
-        for stage_skill in stage.stage_skills.all()
-    }
+    pks = {ss.skill_id for stage in _stages(roles) for ss in stage.stage_skills.all()}
     return Skill.objects.filter(pk__in=pks).order_by("name", "slug")
 
 
 def _used_milestones(roles: list[Role], whole: bool) -> QuerySet[Milestone]:
     if whole:
         return Milestone.objects.filter(is_retired=False).order_by("title", "slug")
-    pks = {
-        stage_milestone.milestone_id
-        for role in roles
-        for stage in _current_stages(role)
-        for stage_milestone in stage.stage_milestones.all()
-    }
+    pks = {sm.milestone_id for stage in _stages(roles) for sm in stage.stage_milestones.all()}
     return Milestone.objects.filter(pk__in=pks).order_by("title", "slug")
+
+
+def _stages(roles: list[Role]) -> list[Stage]:
+    return [stage for role in roles for stage in _current_stages(role)]
 
 
 def _exported_bands(role: Role) -> list[SalaryBand]:

@@ -15,7 +15,16 @@ from django.core.management import call_command
 from django.db import OperationalError, connection
 from django.db.models import Count, F, Q
 
-from careers.models import Level, Milestone, Role, SalaryBand, Skill, Source, Stage, StageSkill
+from careers.models import (
+    Level,
+    Role,
+    SalaryBand,
+    Skill,
+    Source,
+    Stage,
+    StageMilestone,
+    StageSkill,
+)
 from tracker.models import Goal, Profile, ProgressEvent, SkillProgress
 
 from .generator import LONG_HISTORY_USERNAME, SEED, SOURCE_SLUG, Generator, Log, Sizes
@@ -106,7 +115,9 @@ def violations() -> list[str]:
     stage_role = ~Q(role=F("stage__role"))
     checks = {
         "stage skills whose role is not their stage's": StageSkill.objects.filter(stage_role),
-        "milestones whose role is not their stage's": Milestone.objects.filter(stage_role),
+        "stage milestones whose role is not their stage's": StageMilestone.objects.filter(
+            stage_role
+        ),
         "salary bands of another role's stage": SalaryBand.objects.filter(
             stage_role, stage__isnull=False
         ),

@@ -34,6 +34,7 @@ from careers.models import (
     SkillCategory,
     Source,
     Stage,
+    StageMilestone,
     StageSkill,
 )
 from tracker.models import (
@@ -194,6 +195,7 @@ class Generator:
         rng = self.rng
         links: list[StageSkill] = []
         milestones: list[Milestone] = []
+        places: list[StageMilestone] = []
         bands: list[SalaryBand] = []
         self.plans: dict[int, list[StagePlan]] = {role_id: [] for role_id in self.role_ids}
         plans: dict[int, StagePlan] = {}
@@ -220,12 +222,17 @@ class Generator:
                 if not link.is_retired:
                     (plan.required if link.required else plan.recommended).append(link.skill_id)
             for position in range(rng.randint(2, 3)):
-                milestones.append(
-                    Milestone(
+                # Milestones are the whole catalog's: each stage asks for one of its own kind.
+                milestone = Milestone(
+                    title=f"Milestone {position + 1} of stage {stage.pk}",
+                    slug=f"s{stage.pk}-m{position + 1}",
+                    kind=kinds[(stage.position + position) % len(kinds)],
+                )
+                milestones.append(milestone)
+                places.append(
+                    StageMilestone(
                         **where,
-                        title=f"Milestone {position + 1} of stage {stage.position}",
-                        slug=f"s{stage.position}-m{position + 1}",
-                        kind=kinds[(stage.position + position) % len(kinds)],
+                        milestone=milestone,
                         position=position,
                         is_retired=rng.random() < 0.02,
                     )
@@ -246,10 +253,13 @@ class Generator:
             bands.append(SalaryBand(role_id=role_id, **common, low=80_000, high=220_000))
         StageSkill.objects.bulk_create(links, batch_size=BATCH)
         Milestone.objects.bulk_create(milestones, batch_size=BATCH)
+        for place in places:
+            place.milestone_id = place.milestone.pk
+        StageMilestone.objects.bulk_create(places, batch_size=BATCH)
         SalaryBand.objects.bulk_create(bands, batch_size=BATCH)
-        for milestone in milestones:
-            if not milestone.is_retired:
-                plans[milestone.stage_id].milestones.append(milestone.pk)
+        for place in places:
+            if not place.is_retired:
+                plans[place.stage_id].milestones.append(place.milestone_id)
         self.milestone_ids = [m.pk for m in milestones]
 
     def target_plan(self) -> tuple[int, list[StagePlan]]:
@@ -260,8 +270,9 @@ class Generator:
         for link in StageSkill.objects.filter(role=role, is_retired=False, stage_id__in=plans):
             plan = plans[link.stage_id]
             (plan.required if link.required else plan.recommended).append(link.skill_id)
-        for m in Milestone.objects.filter(role=role, is_retired=False, stage_id__in=plans):
-            plans[m.stage_id].milestones.append(m.pk)
+        places = StageMilestone.objects.filter(role=role, is_retired=False, stage_id__in=plans)
+        for place in places.order_by("position", "id"):
+            plans[place.stage_id].milestones.append(place.milestone_id)
         return role.pk, list(plans.values())
 
     def people(self) -> None:

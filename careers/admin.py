@@ -6,6 +6,8 @@ What they share, including the refusal to delete what people's progress refers t
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count, Q, QuerySet
@@ -14,9 +16,9 @@ from django.http import HttpRequest, HttpResponse
 from careers.admin_tools import (
     CatalogAdmin,
     CatalogInlineFormSet,
-    MilestoneFormSet,
     StageBandFormSet,
     StageFormSet,
+    StageMilestoneFormSet,
     StageSkillFormSet,
     retire,
     unretire,
@@ -32,6 +34,7 @@ from careers.models import (
     Skill,
     Source,
     Stage,
+    StageMilestone,
     StageSkill,
 )
 
@@ -89,11 +92,11 @@ class StageSkillInline(admin.TabularInline):
     extra = 0
 
 
-class MilestoneInline(admin.StackedInline):
-    model = Milestone
-    formset = MilestoneFormSet
-    fields = [("title", "slug"), ("kind", "position", "is_retired"), "description"]
-    prepopulated_fields = {"slug": ["title"]}
+class StageMilestoneInline(admin.TabularInline):
+    model = StageMilestone
+    formset = StageMilestoneFormSet
+    fields = ["milestone", "position", "is_retired"]
+    autocomplete_fields = ["milestone"]
     extra = 0
 
 
@@ -151,31 +154,39 @@ class RegionAdmin(CatalogAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-@admin.register(Skill)
-class SkillAdmin(CatalogAdmin):
-    list_display = ["name", "category", "roles_using", "is_retired", "slug"]
-    list_filter = ["category", "is_retired"]
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
-    actions = [retire, unretire]
-    inlines = [ResourceInline]
+class RolesUsingAdmin(CatalogAdmin):
+    """A skill's or milestone's list, with how many roles ask for each (`places`: its stage
+    skills or stage milestones)."""
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Skill]:
+    places: str
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return (
             super()
             .get_queryset(request)
             .annotate(
                 role_count=Count(
-                    "stage_skills__role",
-                    filter=Q(stage_skills__is_retired=False),
+                    f"{self.places}__role",
+                    filter=Q(**{f"{self.places}__is_retired": False}),
                     distinct=True,
                 )
             )
         )
 
     @admin.display(description="roles using it", ordering="role_count")
-    def roles_using(self, skill: Skill) -> int:
-        return skill.role_count
+    def roles_using(self, item: Skill | Milestone) -> int:
+        return item.role_count
+
+
+@admin.register(Skill)
+class SkillAdmin(RolesUsingAdmin):
+    list_display = ["name", "category", "roles_using", "is_retired", "slug"]
+    list_filter = ["category", "is_retired"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    actions = [retire, unretire]
+    inlines = [ResourceInline]
+    places = "stage_skills"
 
 
 @admin.register(Role)
@@ -224,7 +235,7 @@ class StageAdmin(CatalogAdmin):
         (None, {"fields": ["role", "title", "slug", "level", "position", "is_retired"]}),
         (None, {"fields": [("years_min", "years_max"), "summary", "leads_to"]}),
     ]
-    inlines = [StageSkillInline, MilestoneInline, StageSalaryBandInline]
+    inlines = [StageSkillInline, StageMilestoneInline, StageSalaryBandInline]
 
     @admin.display(description="years")
     def years(self, stage: Stage) -> str:
@@ -246,14 +257,27 @@ class StageSkillAdmin(CatalogAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(CatalogAdmin):
-    list_display = ["title", "stage", "kind", "position", "is_retired"]
-    list_filter = ["kind", "is_retired", "stage__level"]
-    list_select_related = ["stage__role"]
-    search_fields = ["title", "slug", "stage__title", "stage__role__name"]
+class MilestoneAdmin(RolesUsingAdmin):
+    list_display = ["title", "kind", "roles_using", "is_retired", "slug"]
+    list_filter = ["kind", "is_retired"]
+    search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["stage"]
     actions = [retire, unretire]
+    places = "stage_milestones"
+
+
+@admin.register(StageMilestone)
+class StageMilestoneAdmin(CatalogAdmin):
+    list_display = ["milestone", "stage", "role_name", "position", "is_retired"]
+    list_filter = ["is_retired", "stage__level", "milestone__kind"]
+    list_select_related = ["milestone", "stage__role"]
+    search_fields = ["milestone__title", "stage__title", "stage__role__name"]
+    autocomplete_fields = ["stage", "milestone"]
+    actions = [retire, unretire]
+
+    @admin.display(description="role", ordering="stage__role__name")
+    def role_name(self, stage_milestone: StageMilestone) -> str:
+        return stage_milestone.stage.role.name
 
 
 @admin.register(SalaryBand)

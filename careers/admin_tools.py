@@ -1,9 +1,9 @@
 """What the catalog's model admins share: deletion guards, retire actions, checked inlines.
 
-Skills, stage skills and milestones that people's progress refers to are never deleted here:
-every way to delete them (the delete page, the bulk action, an inline's delete box) refuses with a
-message that points to retiring instead. Stages and roles are guarded too, since deleting one
-would take its stage skills and milestones with it.
+Skills, milestones and their places on stages that people's progress refers to are never
+deleted here: every way to delete them (the delete page, the bulk action, an inline's delete
+box) refuses with a message that points to retiring instead. Stages and roles are guarded too,
+since deleting one would take its stage skills and stage milestones with it.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from django.utils.text import capfirst
 
 from careers import signals, usage
 from careers.catalog.checks import SMALL_MAX
-from careers.models import Milestone, Role, Skill, Stage, StageSkill
+from careers.models import Milestone, Role, Skill, Stage, StageMilestone, StageSkill
 
 # --- Refusing to delete what people's data refers to --------------------------------------------
 
@@ -60,6 +60,10 @@ GUARDS: dict[type[models.Model], DeleteGuard] = {
         instead=_part_of_progress("stage skills"),
     ),
     Milestone: DeleteGuard(label=str, instead=_part_of_progress("milestones")),
+    StageMilestone: DeleteGuard(
+        label=lambda sm: f"{sm.milestone.title} (at {sm.stage.title})",
+        instead=_part_of_progress("stage milestones"),
+    ),
     Stage: DeleteGuard(
         label=lambda stage: stage.title,
         instead="has skills or milestones that are part of people's progress, so it cannot "
@@ -256,8 +260,8 @@ class StageSkillFormSet(CatalogInlineFormSet):
     unique_within = ("skill",)
 
 
-class MilestoneFormSet(CatalogInlineFormSet):
-    unique_within = ("slug",)
+class StageMilestoneFormSet(CatalogInlineFormSet):
+    unique_within = ("milestone",)
 
 
 class StageBandFormSet(CatalogInlineFormSet):

@@ -199,7 +199,7 @@ class Skill(models.Model):
     objects = SkillQuerySet.as_manager()
 
     # Not a field (Django ignores an annotation without a value): an attribute a read adds.
-    role_count: int  # careers.admin.SkillAdmin.get_queryset (annotate)
+    role_count: int  # careers.admin.RolesUsingAdmin.get_queryset (annotate)
 
     class Meta:
         ordering = ["name"]
@@ -219,27 +219,20 @@ class Skill(models.Model):
         return reverse("careers:skill_detail", kwargs={"slug": self.slug})
 
 
-class StageSkill(models.Model):
-    # `role` repeats stage.role so that the database can hold "a skill once per role".
+class StageItem(models.Model):
+    """What a stage asks for, skill or milestone: in an order, retired rather than deleted, and
+    at most once per role (so `role` repeats stage.role, for the database to hold the rule)."""
+
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="+", editable=False)
-    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="stage_skills")
-    skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="stage_skills")
-    required = models.BooleanField(
-        default=True, help_text="Required skills count towards progress; recommended ones do not."
-    )
     position = models.PositiveSmallIntegerField(default=0)
     is_retired = models.BooleanField(default=False)
 
-    class Meta:
-        ordering = ["stage", "-required", "position", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["role", "skill"], name="skill_once_per_role"),
-        ]
-        verbose_name = "stage skill"
+    # Each kind's own foreign key to its stage (Django ignores an annotation without a value).
+    stage: Stage
+    stage_id: int
 
-    def __str__(self) -> str:
-        kind = "required" if self.required else "recommended"
-        return f"{self.skill} ({kind})"
+    class Meta:
+        abstract = True
 
     def save(self, *args, **kwargs) -> None:
         self.role_id = self.stage.role_id
@@ -256,6 +249,38 @@ class StageSkill(models.Model):
             if exclude is not None:
                 exclude = set(exclude) - {"role"}
         super().validate_constraints(exclude)
+
+    @property
+    def item(self) -> Skill | Milestone:
+        raise NotImplementedError
+
+    def item_retired(self) -> bool:
+        """Whether the item is off the stage's checklist: retired there, or retired itself (the
+        catalog's one rule for it; select the item with the row)."""
+        return self.is_retired or self.item.is_retired
+
+
+class StageSkill(StageItem):
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="stage_skills")
+    skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="stage_skills")
+    required = models.BooleanField(
+        default=True, help_text="Required skills count towards progress; recommended ones do not."
+    )
+
+    class Meta:
+        ordering = ["stage", "-required", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["role", "skill"], name="skill_once_per_role"),
+        ]
+        verbose_name = "stage skill"
+
+    def __str__(self) -> str:
+        kind = "required" if self.required else "recommended"
+        return f"{self.skill} ({kind})"
+
+    @property
+    def item(self) -> Skill:
+        return self.skill
 
 
 # Only http(s): a link people follow from a page must not run script (javascript:, data:).
@@ -295,37 +320,66 @@ class Resource(models.Model):
 
 
 class Milestone(models.Model):
-    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="+", editable=False)
-    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="milestones")
+    """An achievement, one for the whole catalog: ticked once, it counts in every role whose
+    stages ask for it (StageMilestone)."""
+
     title = models.CharField(max_length=200)
-    slug = models.SlugField(help_text="Permanent key of the milestone within its role.")
+    slug = models.SlugField(unique=True, help_text="Permanent key of the milestone.")
     kind = models.CharField(max_length=16, choices=MilestoneKind.choices)
     description = models.TextField(blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
     is_retired = models.BooleanField(
         default=False,
         help_text="Retired milestones disappear from checklists but stay in people's history.",
     )
 
+    role_count: int  # careers.admin.RolesUsingAdmin.get_queryset (annotate)
+
     class Meta:
-        ordering = ["stage", "position", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["role", "slug"], name="milestone_slug_unique_per_role"),
-        ]
+        ordering = ["title"]
 
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs) -> None:
-        self.role_id = self.stage.role_id
-        super().save(*args, **kwargs)
 
-    def validate_constraints(self, exclude=None) -> None:
-        if self.stage_id:
-            self.role_id = self.stage.role_id
-            if exclude is not None:
-                exclude = set(exclude) - {"role"}
-        super().validate_constraints(exclude)
+class StageMilestone(StageItem):
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="stage_milestones")
+    milestone = models.ForeignKey(
+        Milestone, on_delete=models.PROTECT, related_name="stage_milestones"
+    )
+
+    class Meta:
+        ordering = ["stage", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["role", "milestone"], name="milestone_once_per_role"),
+        ]
+        verbose_name = "stage milestone"
+
+    def __str__(self) -> str:
+        return str(self.milestone)
+
+    @property
+    def item(self) -> Milestone:
+        return self.milestone
+
+
+class MilestoneAlias(models.Model):
+    """The slug a milestone had within a role before milestones were one list for the whole
+    catalog, for reading files exported then (tracker.import_file)."""
+
+    role_slug = models.SlugField()
+    slug = models.SlugField()
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["role_slug", "slug"], name="milestone_alias_unique"),
+        ]
+        verbose_name_plural = "milestone aliases"
+        # Written once, by migration 0006; nobody edits it.
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.role_slug} / {self.slug}"
 
 
 class Region(models.Model):

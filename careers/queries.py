@@ -24,7 +24,6 @@ from django.db.models.functions import Coalesce, Lower
 from .models import (
     Family,
     Level,
-    Milestone,
     OutlookFact,
     PayBasis,
     Resource,
@@ -32,6 +31,7 @@ from .models import (
     SalaryBand,
     Skill,
     Stage,
+    StageMilestone,
     StageSkill,
 )
 from .search import RoleEntry, SkillEntry
@@ -50,8 +50,10 @@ def active_stage_skills() -> QuerySet[StageSkill]:
     )
 
 
-def active_milestones() -> QuerySet[Milestone]:
-    return Milestone.objects.filter(is_retired=False)
+def active_stage_milestones() -> QuerySet[StageMilestone]:
+    return StageMilestone.objects.filter(
+        is_retired=False, milestone__is_retired=False
+    ).select_related("milestone")
 
 
 def active_stages() -> QuerySet[Stage]:
@@ -60,7 +62,11 @@ def active_stages() -> QuerySet[Stage]:
         .select_related("leads_to")
         .prefetch_related(
             Prefetch("stage_skills", queryset=active_stage_skills(), to_attr="active_skills"),
-            Prefetch("milestones", queryset=active_milestones(), to_attr="active_milestones"),
+            Prefetch(
+                "stage_milestones",
+                queryset=active_stage_milestones(),
+                to_attr="active_milestones",
+            ),
         )
         .order_by("position")
     )
@@ -202,15 +208,19 @@ def published_items() -> dict[tuple[str, int], PublishedItem]:
     stage_skills = StageSkill.objects.filter(
         is_retired=False, skill__is_retired=False, stage__is_retired=False, role__is_published=True
     ).select_related("skill")
-    for ss in stage_skills:
+    for ss in stage_skills.order_by():
         skill = ss.skill
         found[("skill", skill.pk)] = PublishedItem(
             "skill", skill.pk, skill.name, skill.get_category_display()
         )
-    milestones = Milestone.objects.filter(
-        is_retired=False, stage__is_retired=False, role__is_published=True
-    )
-    for milestone in milestones:
+    stage_milestones = StageMilestone.objects.filter(
+        is_retired=False,
+        milestone__is_retired=False,
+        stage__is_retired=False,
+        role__is_published=True,
+    ).select_related("milestone")
+    for sm in stage_milestones.order_by():
+        milestone = sm.milestone
         found[("milestone", milestone.pk)] = PublishedItem(
             "milestone", milestone.pk, milestone.title, milestone.get_kind_display()
         )

@@ -19,7 +19,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 from . import cache
-from .models import Milestone, Role, Skill, Stage, StageItems, StageSkill
+from .models import Milestone, Role, Skill, Stage, StageItems, StageMilestone, StageSkill
 
 # Records of the catalog, not the catalog: writing one is no catalog change.
 _NOT_CATALOG = {StageItems}
@@ -43,10 +43,9 @@ def stage_items(stages: Iterable[int]) -> dict[int, list[list[Any]]]:
     """Each stage's items as the catalog has them now, in a fixed order (2 queries)."""
     held: dict[int, list[list[Any]]] = {stage_id: [] for stage_id in stages}
     for ss in StageSkill.objects.filter(stage_id__in=held).select_related("skill"):
-        retired = ss.is_retired or ss.skill.is_retired
-        held[ss.stage_id].append(["skill", ss.skill_id, ss.required, retired])
-    for milestone in Milestone.objects.filter(stage_id__in=held):
-        held[milestone.stage_id].append(["milestone", milestone.pk, True, milestone.is_retired])
+        held[ss.stage_id].append(["skill", ss.skill_id, ss.required, ss.item_retired()])
+    for sm in StageMilestone.objects.filter(stage_id__in=held).select_related("milestone"):
+        held[sm.stage_id].append(["milestone", sm.milestone_id, True, sm.item_retired()])
     return {stage_id: sorted(items) for stage_id, items in held.items()}
 
 
@@ -71,13 +70,15 @@ def record_stage_items(stages: QuerySet[Stage]) -> None:
 
 def _affected(instance: Any, origin: Any) -> QuerySet[Stage] | None:
     """The stages whose items a change to `instance` may have moved; None for no stage."""
-    if isinstance(instance, (StageSkill, Milestone)):
+    if isinstance(instance, (StageSkill, StageMilestone)):
         # A stage or role being deleted takes its records with it.
         if getattr(origin, "model", type(origin)) in (Stage, Role):
             return None
         return Stage.objects.filter(pk=instance.stage_id)
     if isinstance(instance, Skill):
         return Stage.objects.filter(stage_skills__skill=instance)
+    if isinstance(instance, Milestone):
+        return Stage.objects.filter(stage_milestones__milestone=instance)
     return None
 
 

@@ -6,11 +6,11 @@ from collections.abc import Sequence
 
 from careers.models import Level, MidpointKind, OutlookFact, PayBasis, Region, Role, Source
 from tests.factories import (
-    MilestoneFactory,
     RoleFactory,
     SalaryBandFactory,
     SourceFactory,
     StageFactory,
+    StageMilestoneFactory,
     StageSkillFactory,
 )
 
@@ -59,8 +59,8 @@ def build_role(
             StageSkillFactory.create(stage=stage, required=position % 3 != 2, position=position)
         StageSkillFactory.create(stage=stage, is_retired=True, position=skills_per_stage)
         for position in range(milestones_per_stage):
-            MilestoneFactory.create(stage=stage, position=position)
-        MilestoneFactory.create(stage=stage, is_retired=True, position=milestones_per_stage)
+            StageMilestoneFactory.create(stage=stage, position=position)
+        StageMilestoneFactory.create(stage=stage, is_retired=True, position=milestones_per_stage)
         low = 90_000 + index * 20_000
         SalaryBandFactory.create(
             role=role,

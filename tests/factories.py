@@ -21,6 +21,7 @@ from careers.models import (
     SkillCategory,
     Source,
     Stage,
+    StageMilestone,
     StageSkill,
 )
 from tracker.models import MENTORSHIP_INVITATION_DAYS, Mentorship, MentorshipStatus
@@ -103,10 +104,17 @@ class MilestoneFactory(factory.django.DjangoModelFactory[Milestone]):
     class Meta:
         model = Milestone
 
-    stage = factory.SubFactory(StageFactory)
     title = factory.Sequence(lambda n: f"Milestone {n}")
     slug = factory.Sequence(lambda n: f"milestone-{n}")
     kind = MilestoneKind.PROJECT
+
+
+class StageMilestoneFactory(factory.django.DjangoModelFactory[StageMilestone]):
+    class Meta:
+        model = StageMilestone
+
+    stage = factory.SubFactory(StageFactory)
+    milestone = factory.SubFactory(MilestoneFactory)
     position = factory.Sequence(lambda n: n)
 
 

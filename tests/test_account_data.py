@@ -134,7 +134,7 @@ def test_it_exports_all_of_the_persons_data_as_an_attachment(owner_client, owner
     assert response["Content-Disposition"] == 'attachment; filename="pathwise-data.json"'
     assert "no-store" in response["Cache-Control"]
     data = json.loads(response.content)
-    assert (data["format"], data["format_version"]) == ("pathwise-export", 2)
+    assert (data["format"], data["format_version"]) == ("pathwise-export", 3)
     assert data["account"]["username"] == "owner"
     assert data["account"]["email"] == "owner@example.com"
     assert data["account"]["date_joined"] == owner.date_joined.isoformat()
@@ -159,15 +159,13 @@ def test_it_exports_all_of_the_persons_data_as_an_attachment(owner_client, owner
     assert (torch["status"], torch["note"]) == ("learning", "@SUM(A1:A9)")
     assert torch["started_at"] is not None
     [milestone] = data["milestone_progress"]
-    assert milestone["milestone"]["slug"] == setup.milestones["portfolio"].slug
-    assert milestone["milestone"]["role"] == "ML Engineer"
-    assert milestone["milestone"]["role_slug"] == "ml-engineer"
-    assert milestone["milestone"]["stage_slug"] == setup.entry.slug
+    # Milestones are one list for the whole catalog: a slug names one.
+    portfolio = setup.milestones["portfolio"]
+    assert milestone["milestone"] == {"title": portfolio.title, "slug": portfolio.slug}
     assert (milestone["status"], milestone["note"]) == ("done", "+1")
     assert len(data["events"]) == ProgressEvent.objects.filter(user=owner).count() == 9
     assert {e["kind"] for e in data["events"]} == {"goal", "skill", "milestone", "note"}
-    # A milestone's slug is its role's own: its events name the role too.
-    assert {e["milestone_role"] for e in data["events"] if e["milestone"]} == {"ml-engineer"}
+    assert {e["milestone"] for e in data["events"] if e["milestone"]} == {portfolio.slug}
 
 
 def test_it_puts_nothing_of_anyone_else_in_the_json(owner_client, setup, outsider):

@@ -16,7 +16,7 @@ from django.utils.html import escape
 
 from careers import signals
 from careers.catalog import apply_catalog, dump_catalog, export_catalog, parse_yaml
-from careers.models import Milestone, Role, Skill, Stage, StageSkill
+from careers.models import Milestone, Role, Skill, Stage, StageMilestone, StageSkill
 from tests.factories import SkillFactory, UserFactory
 from tracker.models import MilestoneProgress, SkillProgress
 
@@ -233,28 +233,31 @@ def test_it_refuses_to_delete_a_milestone_in_progress(admin_client, small_catalo
 
 def test_it_refuses_an_inline_delete_of_a_milestone_in_progress(admin_client, small_catalog):
     stage = Stage.objects.get(role__slug="ml-engineer", slug="mid")
-    milestone = stage.milestones.get()
-    MilestoneProgress.objects.create(user=UserFactory.create(), milestone=milestone)
+    place = stage.stage_milestones.get()
+    MilestoneProgress.objects.create(user=UserFactory.create(), milestone=place.milestone)
     page = admin_client.get(url("stage", "change", stage.pk))
 
-    data = form_data(page) | {"milestones-0-DELETE": "on"}
+    data = form_data(page) | {"stage_milestones-0-DELETE": "on"}
     response = admin_client.post(url("stage", "change", stage.pk), data)
 
     assert response.status_code == 200
-    assert escape(f"Deploy a model to production {REFUSAL}") in response.content.decode()
-    assert Milestone.objects.filter(pk=milestone.pk).exists()
+    refusal = f"Deploy a model to production (at {stage.title}) {REFUSAL}"
+    assert escape(refusal) in response.content.decode()
+    assert StageMilestone.objects.filter(pk=place.pk).exists()
 
 
 def test_it_allows_an_inline_delete_of_an_unused_milestone(admin_client, small_catalog):
     stage = Stage.objects.get(role__slug="ml-engineer", slug="mid")
-    milestone = stage.milestones.get()
+    place = stage.stage_milestones.get()
     page = admin_client.get(url("stage", "change", stage.pk))
 
-    data = form_data(page) | {"milestones-0-DELETE": "on"}
+    data = form_data(page) | {"stage_milestones-0-DELETE": "on"}
     response = admin_client.post(url("stage", "change", stage.pk), data)
 
     assert response.status_code == 302
-    assert not Milestone.objects.filter(pk=milestone.pk).exists()
+    assert not StageMilestone.objects.filter(pk=place.pk).exists()
+    # The milestone itself stays in the catalog's list.
+    assert Milestone.objects.filter(pk=place.milestone_id).exists()
 
 
 def test_it_refuses_to_delete_a_stage_holding_items_in_progress(admin_client, small_catalog):
@@ -352,6 +355,7 @@ def test_it_exports_roles_as_a_yaml_download(admin_client, small_catalog):
     document = yaml.safe_load(response.content)
     assert [role["slug"] for role in document["roles"]] == ["research-scientist", "ml-engineer"]
     assert len(document["skills"]) == 7
+    assert len(document["milestones"]) == 4
 
 
 def test_an_export_loads_back_with_no_changes(admin_client, small_catalog):
@@ -383,6 +387,7 @@ def test_it_exports_only_what_the_selected_roles_use(admin_client, small_catalog
     assert {skill["slug"] for skill in document["skills"]} == {"python", "pytorch", "statistics"}
     assert [source["slug"] for source in document["sources"]] == ["research-guide"]
     assert [region["slug"] for region in document["regions"]] == ["austin-tx"]
+    assert [milestone["slug"] for milestone in document["milestones"]] == ["first-paper"]
     assert not apply_catalog(document).changed
 
 

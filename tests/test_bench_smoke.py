@@ -31,7 +31,7 @@ from benchmarks.generator import (
 from benchmarks.load import lua_script, parse_wrk
 from benchmarks.management.commands.bench import growth_of
 from benchmarks.pages import BARE, Timer, checkoff_skills
-from careers.models import Milestone, Role, SalaryBand, Stage, StageSkill
+from careers.models import Role, SalaryBand, Stage, StageMilestone, StageSkill
 from tracker.models import Goal, Mentorship, MilestoneProgress, ProgressEvent, SkillProgress
 
 TINY = Sizes(roles=3, skills=40, people=6, events=300, long_history_events=120, regions=2, team=4)
@@ -86,7 +86,7 @@ def test_the_data_set_keeps_every_rule(person: User) -> None:
     # The database holds these too; said here so that a failure reads plainly.
     for model, fields in (
         (StageSkill, ("role", "skill")),
-        (Milestone, ("role", "slug")),
+        (StageMilestone, ("role", "milestone")),
         (SkillProgress, ("user", "skill")),
         (MilestoneProgress, ("user", "milestone")),
     ):

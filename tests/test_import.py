@@ -3,6 +3,7 @@ without setting anything back, the same file twice changing nothing."""
 
 from __future__ import annotations
 
+import copy
 import json
 from datetime import UTC, datetime, timedelta
 from io import StringIO
@@ -12,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from careers.models import Region
+from careers.models import MilestoneAlias, Region
 from tests.factories import PASSWORD, RegionFactory, UserFactory
 from tests.tracker_helpers import RoleSetup, assert_queries, grow_tenfold, make_role, target
 from tracker import services
@@ -209,7 +210,7 @@ FUTURE = (datetime.now(UTC) + timedelta(days=3)).isoformat()
 @pytest.mark.parametrize(
     "change,message",
     [
-        (_set("format_version", 3), "format version 3; this Pathwise reads versions 1 and 2"),
+        (_set("format_version", 4), "format version 4; this Pathwise reads versions 1, 2 and 3"),
         (_set("format_version", "2"), "format version &#x27;2&#x27;"),
         (_set("format", "something-else"), "its &quot;format&quot; is not"),
         (_set("skill_progress", {}), "skill_progress: should be a list"),
@@ -226,7 +227,10 @@ FUTURE = (datetime.now(UTC) + timedelta(days=3)).isoformat()
         (_set("skill_progress.0.evidence_url", "ftp://example.com/x"), "starting with http(s)"),
         (_set("milestone_progress.0.status", "half"), "milestone_progress[0].status"),
         (_set("milestone_progress.0.completed_at", None), "if and only if it is done"),
-        (_set("milestone_progress.0.milestone.role_slug", "a b"), "milestone.role_slug"),
+        (
+            _set("milestone_progress.0.milestone.slug", "a b"),
+            "milestone_progress[0].milestone.slug",
+        ),
         (_set("goals.0.is_active", "yes"), "goals[0].is_active: should be true or false"),
         (_set("goals.0.created_at", DELETE), "goals[0].created_at: is missing"),
         (_set("goals.0.target_stage.slug", ""), "goals[0].target_stage.slug"),
@@ -321,7 +325,7 @@ def test_it_shows_what_it_would_do_before_changing_anything(ana_client, ana, rol
     file["milestone_progress"].append(
         {
             **file["milestone_progress"][0],
-            "milestone": {"title": "Moon landing", "slug": "moon", "role_slug": "ml-engineer"},
+            "milestone": {"title": "Moon landing", "slug": "moon"},
         }
     )
     before = owned(ana)
@@ -526,21 +530,62 @@ def test_it_keeps_the_persons_note_when_both_do_not_fit(ana_client, ana, role, f
     assert SkillProgress.objects.get(user=ana, skill_id=python).note == "x" * 495
 
 
-def test_it_reads_the_first_format_without_a_version(ana_client, ana, file):
-    for key in ("format", "format_version"):
-        del file[key]
+def older_format(file: dict, role: RoleSetup, version: int) -> dict:
+    """The file as Pathwise wrote it before milestones were one list: each named by its role
+    (by name in version 1, by slug in version 2) and the slug it had in that role."""
+    old_slugs = {}
+    for key, milestone in role.milestones.items():
+        old_slugs[milestone.slug] = f"{key}-old"
+        MilestoneAlias.objects.create(
+            role_slug=role.role.slug, slug=f"{key}-old", milestone=milestone
+        )
+    if version == 1:
+        del file["format"], file["format_version"]
+    else:
+        file["format_version"] = 2
     for row in file["milestone_progress"]:
-        del row["milestone"]["role_slug"], row["milestone"]["stage_slug"]
+        row["milestone"]["slug"] = old_slugs[row["milestone"]["slug"]]
+        if version == 1:
+            row["milestone"]["role"] = role.role.name
+        else:
+            row["milestone"]["role_slug"] = role.role.slug
     for event in file["events"]:
-        del event["milestone_role"]
+        if event["milestone"]:
+            event["milestone"] = old_slugs[event["milestone"]]
+            if version == 2:
+                event["milestone_role"] = role.role.slug
+    return file
 
-    imported(ana_client, file)
 
-    events = comparable(export(ana))["events"]
-    assert [{k: v for k, v in e.items() if k != "milestone_role"} for e in events] == comparable(
-        file
-    )["events"]
-    assert MilestoneProgress.objects.filter(user=ana).count() == 1
+@pytest.mark.parametrize("version", [1, 2])
+def test_it_reads_the_formats_before_milestones_were_one_list(ana_client, ana, role, file, version):
+    expected = comparable(copy.deepcopy(file))
+
+    imported(ana_client, older_format(file, role, version))
+
+    mine = comparable(export(ana))
+    assert mine["events"] == expected["events"]
+    assert mine["milestones"] == expected["milestones"]
+
+
+def test_rows_of_an_older_file_on_milestones_since_merged_become_one(ana_client, ana, role, file):
+    portfolio = role.milestones["portfolio"]
+    older = older_format(file, role, 2)
+    MilestoneAlias.objects.create(role_slug="data-scientist", slug="portfolio", milestone=portfolio)
+    row = older["milestone_progress"][0]
+    older["milestone_progress"].append(
+        {
+            **row,
+            "milestone": {**row["milestone"], "role_slug": "data-scientist", "slug": "portfolio"},
+            "note": "Also for data science",
+        }
+    )
+
+    imported(ana_client, older)
+
+    merged = MilestoneProgress.objects.get(user=ana)
+    assert merged.milestone == portfolio
+    assert merged.note == "Shipped\n\nAlso for data science"
 
 
 def test_it_skips_the_events_of_items_it_does_not_know(ana_client, ana, role, file):

@@ -119,7 +119,8 @@ def test_it_keeps_the_order_and_kind_of_stage_skills():
     junior = Stage.objects.get(role__slug="ml-engineer", slug="junior")
     rows = junior.stage_skills.order_by("position").values_list("skill__slug", "required")
     assert list(rows) == [("python", True), ("linear-algebra", True), ("r", False)]
-    assert list(junior.milestones.values_list("slug", "position")) == [
+    milestones = junior.stage_milestones.order_by("position")
+    assert list(milestones.values_list("milestone__slug", "position")) == [
         ("bachelors-degree", 1),
         ("portfolio-project", 2),
     ]
@@ -310,8 +311,12 @@ BROKEN = {
         "skills[0].category: must be one of programming, ml-frameworks",
     ),
     "bad milestone kind": (
-        _set("roles.0.stages.0.milestones.0.kind", "degree"),
-        "roles[0].stages[0].milestones[0].kind: must be one of education, experience",
+        _set("milestones.0.kind", "degree"),
+        "milestones[0].kind: must be one of education, experience",
+    ),
+    "unknown milestone": (
+        _set("roles.0.stages.0.milestones.1", "portfolio"),
+        "roles[0].stages[0].milestones[1]: unknown milestone 'portfolio'",
     ),
     "unknown key": (
         _set("roles.0.stages.0.titel", "Typo"),
@@ -329,9 +334,14 @@ BROKEN = {
         _set("roles.0.salary.0.region", "paris"),
         "roles[0].salary[0].region: unknown region 'paris'",
     ),
-    "duplicate milestone slug in a role": (
-        _set("roles.0.stages.1.milestones.0.slug", "bachelors-degree"),
-        "roles[0].stages[1].milestones[0].slug: duplicate milestone slug 'bachelors-degree'",
+    "duplicate milestone slug": (
+        _set("milestones.1.slug", "bachelors-degree"),
+        "milestones[1].slug: duplicate slug 'bachelors-degree' (first at milestones[0].slug)",
+    ),
+    "milestone twice in a role": (
+        _set("roles.0.stages.1.milestones.0", "bachelors-degree"),
+        "roles[0].stages[1].milestones[0]: milestone 'bachelors-degree' is already listed at "
+        "roles[0].stages[0].milestones[0]: a milestone appears once per role",
     ),
     "specialized stage before a senior one": (
         _set("roles.0.stages.1.level", "specialized"),
@@ -365,6 +375,8 @@ def test_it_reports_every_error_in_the_file():
         "deep-learning, mlops-infra, soft-skills, domain (not 'ml-framework')",
         "skills[2].name: duplicate name 'PYTHON': skills[0].name is 'Python', and skill names "
         "must differ regardless of case",
+        "milestones[0].kind: must be one of education, experience, project, certification, "
+        "leadership (not 'publication')",
         "roles[0].stages[0].years_min: must not exceed years_max (3 > 1)",
         "roles[0].stages[0].leads_to: only a specialized stage can lead to another role",
         "roles[0].stages[0].skills.required[1]: unknown skill 'pytorchh' (did you mean 'pytorch'?)",
@@ -373,10 +385,9 @@ def test_it_reports_every_error_in_the_file():
         "roles[1].stages[0].skills.required[1]: skill 'python' is already listed at "
         "roles[1].stages[0].skills.required[0]: a skill appears once per role, at the stage "
         "that introduces it",
-        "roles[1].stages[0].milestones[0].kind: must be one of education, experience, project, "
-        "certification, leadership (not 'publication')",
+        "roles[1].stages[0].milestones[1]: unknown milestone 'papers' (did you mean 'paper'?)",
     ]
-    assert message.endswith("10 errors; nothing was written.")
+    assert message.endswith("11 errors; nothing was written.")
     assert Skill.objects.count() == 0
 
 
@@ -513,15 +524,30 @@ def test_it_retires_a_milestone_the_file_drops_and_brings_it_back(tmp_path):
     MilestoneProgress.objects.create(user=UserFactory.create(), milestone=milestone)
     data = small()
     ml_stage(data, "mid")["milestones"] = []
+    data["milestones"] = [m for m in data["milestones"] if m["slug"] != "deploy-a-model"]
 
     load(write(tmp_path, data))
     milestone.refresh_from_db()
     assert milestone.is_retired
+    assert milestone.stage_milestones.get().is_retired
     assert MilestoneProgress.objects.filter(milestone=milestone).exists()
 
     load(SMALL)
     milestone.refresh_from_db()
     assert not milestone.is_retired
+    assert not milestone.stage_milestones.get().is_retired
+
+
+def test_a_stage_that_drops_a_milestone_retires_its_place_only(tmp_path):
+    load(SMALL)
+    data = small()
+    ml_stage(data, "mid")["milestones"] = []
+
+    load(write(tmp_path, data))
+
+    milestone = Milestone.objects.get(slug="deploy-a-model")
+    assert not milestone.is_retired
+    assert milestone.stage_milestones.get().is_retired
 
 
 def test_it_retires_a_stage_the_file_drops_with_its_items(tmp_path):

@@ -145,6 +145,7 @@ def test_it_reports_each_change_with_its_old_and_new_value(tmp_path):
         "  skills: 1 created, 7 unchanged",
         "    created rust",
         "  resources: 1 unchanged",
+        "  milestones: 4 unchanged",
         "  roles: 1 updated, 1 unchanged",
         "    updated ml-engineer",
         '      summary: "Builds, ships and runs machine learning systems." -> '
@@ -152,7 +153,7 @@ def test_it_reports_each_change_with_its_old_and_new_value(tmp_path):
         "      featured: true -> false",
         "  stages: 6 unchanged",
         "  stage skills: 10 unchanged",
-        "  milestones: 1 retired, 3 unchanged",
+        "  stage milestones: 1 retired, 3 unchanged",
         "    retired ml-engineer / junior / portfolio-project",
         "  outlook facts: 1 unchanged",
         "  salary bands: 1 created, 1 updated, 3 unchanged",
@@ -181,7 +182,7 @@ def test_a_second_load_reports_no_changes():
 
     assert (
         out.splitlines()[0] == f"{SMALL}: no changes; the database already matches the file "
-        "(39 items unchanged)."
+        "(43 items unchanged)."
     )
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from careers.models import Stage
-from tests.factories import MilestoneFactory, StageSkillFactory
+from tests.factories import StageMilestoneFactory, StageSkillFactory
 from tests.tracker_helpers import grow_tenfold, make_role, target
 from tracker import services
 
@@ -29,7 +29,9 @@ def extra(setup):
         "hadoop": StageSkillFactory.create(stage=setup.entry, skill__name="Hadoop", position=9),
         "fortran": StageSkillFactory.create(stage=setup.entry, skill__name="Fortran", position=10),
         "cobol": StageSkillFactory.create(stage=setup.mid, skill__name="Cobol", position=9),
-        "blog": MilestoneFactory.create(stage=setup.mid, title="Technical blog", position=9),
+        "blog": StageMilestoneFactory.create(
+            stage=setup.mid, milestone__title="Technical blog", position=9
+        ).milestone,
     }
 
 

@@ -6,11 +6,11 @@ from pytest_django.asserts import assertContains, assertNotContains
 from careers.models import Level, MidpointKind, PayBasis, SalaryBand
 from tests.builders import build_catalog, build_role
 from tests.factories import (
-    MilestoneFactory,
     RegionFactory,
     RoleFactory,
     SalaryBandFactory,
     StageFactory,
+    StageMilestoneFactory,
     StageSkillFactory,
 )
 from tests.html_checker import html_errors
@@ -120,15 +120,18 @@ def test_it_hides_retired_stages_skills_and_milestones(client):
     StageSkillFactory.create(stage=stage, skill__name="Python")
     StageSkillFactory.create(stage=stage, skill__name="Retired link", is_retired=True)
     StageSkillFactory.create(stage=stage, skill__name="COBOL", skill__is_retired=True)
-    MilestoneFactory.create(stage=stage, title="Ship a model")
-    MilestoneFactory.create(stage=stage, title="Fax a report", is_retired=True)
+    StageMilestoneFactory.create(stage=stage, milestone__title="Ship a model")
+    StageMilestoneFactory.create(stage=stage, milestone__title="Fax a report", is_retired=True)
+    StageMilestoneFactory.create(
+        stage=stage, milestone__title="Send a telex", milestone__is_retired=True
+    )
 
     response = client.get(stage.role.get_absolute_url())
 
     assertContains(response, "Current stage")
     assertContains(response, "Python")
     assertContains(response, "Ship a model")
-    for hidden in ("Old stage", "Retired link", "COBOL", "Fax a report"):
+    for hidden in ("Old stage", "Retired link", "COBOL", "Fax a report", "Send a telex"):
         assertNotContains(response, hidden)
 
 

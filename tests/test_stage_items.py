@@ -10,7 +10,12 @@ from django.utils import timezone
 
 from careers import signals
 from careers.models import Milestone, Skill, Stage, StageItems, StageSkill
-from tests.factories import MilestoneFactory, SkillFactory, StageFactory, StageSkillFactory
+from tests.factories import (
+    SkillFactory,
+    StageFactory,
+    StageMilestoneFactory,
+    StageSkillFactory,
+)
 from tests.tracker_helpers import make_role, target
 from tracker import selectors, services
 from tracker.burnup import Chart
@@ -81,7 +86,7 @@ def test_bulk_writes_are_recorded_by_catalog_changed():
 def test_deleting_items_is_recorded_and_deleting_a_stage_takes_its_records():
     stage = StageFactory.create()
     ss = StageSkillFactory.create(stage=stage)
-    milestone = MilestoneFactory.create(stage=stage)
+    milestone = StageMilestoneFactory.create(stage=stage).milestone
     ss.delete()
     assert last_items(stage) == [["milestone", milestone.pk, True, False]]
     StageSkillFactory.create(stage=stage)

@@ -15,11 +15,11 @@ from django.utils import timezone
 from careers.models import Level, Milestone, Role, Skill, Stage, StageSkill
 from tests.builders import build_catalog
 from tests.factories import (
-    MilestoneFactory,
     RoleFactory,
     SalaryBandFactory,
     SkillFactory,
     StageFactory,
+    StageMilestoneFactory,
     StageSkillFactory,
 )
 from tracker import services
@@ -69,9 +69,9 @@ def make_role(*, published: bool = True, bands: bool = True, **role_kwargs) -> R
         )
         setup.skills[key] = ss.skill
     for key, stage in [("portfolio", entry), ("deploy", mid)]:
-        setup.milestones[key] = MilestoneFactory.create(
-            stage=stage, title=f"{key.title()} project {n}", slug=f"{key}-{n}"
-        )
+        setup.milestones[key] = StageMilestoneFactory.create(
+            stage=stage, milestone__title=f"{key.title()} project {n}", milestone__slug=f"{key}-{n}"
+        ).milestone
     if bands:
         SalaryBandFactory.create(
             role=role, stage=entry, low=70_000, high=132_000, section="Entry pay"
@@ -95,7 +95,7 @@ def grow_tenfold(user, setup: RoleSetup) -> None:
     for stage in (setup.entry, setup.mid, setup.senior):
         for position in range(10, 16):
             StageSkillFactory.create(stage=stage, position=position, required=position % 2 == 0)
-            MilestoneFactory.create(stage=stage, position=position)
+            StageMilestoneFactory.create(stage=stage, position=position)
     now = timezone.now()
     SkillProgress.objects.bulk_create(
         [
@@ -110,7 +110,7 @@ def grow_tenfold(user, setup: RoleSetup) -> None:
             MilestoneProgress(user=user, milestone=m, completed_at=now)
             for m in Milestone.objects.exclude(
                 pk__in=MilestoneProgress.objects.filter(user=user).values("milestone")
-            ).exclude(role=setup.role)
+            ).exclude(stage_milestones__role=setup.role)
         ]
     )
     skills = list(Skill.objects.all()[:50])

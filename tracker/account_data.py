@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
-from careers.models import StageSkill
+from careers.models import StageItem, StageMilestone, StageSkill
 
 from . import feedback
 from .http import HttpResponseSeeOther, PersonRequest
@@ -86,8 +86,8 @@ def _skill_rows(user: User) -> list[SkillProgress]:
 def _milestone_rows(user: User) -> list[MilestoneProgress]:
     return list(
         MilestoneProgress.objects.for_user(user)
-        .select_related("milestone__role", "milestone__stage")
-        .order_by("milestone__role__name", "milestone__stage__position", "milestone__position")
+        .select_related("milestone")
+        .order_by("milestone__title", "id")
     )
 
 
@@ -96,17 +96,12 @@ def _comment_item(comment: ItemComment) -> dict[str, str]:
         return {"kind": "skill", "name": comment.skill.name, "slug": comment.skill.slug}
     milestone = comment.milestone
     assert milestone is not None  # a database constraint: one skill or one milestone
-    return {
-        "kind": "milestone",
-        "name": milestone.title,
-        "slug": milestone.slug,
-        "role_slug": milestone.role.slug,
-    }
+    return {"kind": "milestone", "name": milestone.title, "slug": milestone.slug}
 
 
 def _comments(user: User) -> list[dict[str, Any]]:
     """Mentors' comments on the person's items, hidden ones too (1 query)."""
-    found = feedback.comments(user).select_related("skill", "milestone__role")
+    found = feedback.comments(user).select_related("skill", "milestone")
     return [
         {
             "author": getattr(comment, "author_name", ""),
@@ -126,7 +121,7 @@ def account_data(*, user: User) -> dict[str, Any]:
     goals = _goals(user)
     events = (
         ProgressEvent.objects.filter(user=user)
-        .select_related("skill", "milestone__role", "mentorship__mentor__profile")
+        .select_related("skill", "milestone", "mentorship__mentor__profile")
         .order_by("created_at", "id")
     )
     # Read back by tracker.import_file, which names what each format version holds.
@@ -177,14 +172,7 @@ def account_data(*, user: User) -> dict[str, Any]:
         ],
         "milestone_progress": [
             {
-                "milestone": {
-                    "title": row.milestone.title,
-                    "slug": row.milestone.slug,
-                    "role": row.milestone.role.name,
-                    "role_slug": row.milestone.role.slug,
-                    "stage": row.milestone.stage.title,
-                    "stage_slug": row.milestone.stage.slug,
-                },
+                "milestone": {"title": row.milestone.title, "slug": row.milestone.slug},
                 "status": DONE if row.done else NOT_DONE,
                 "completed_at": _when(row.completed_at),
                 "note": row.note,
@@ -198,7 +186,6 @@ def account_data(*, user: User) -> dict[str, Any]:
                 "kind": event.kind,
                 "skill": event.skill.slug if event.skill else None,
                 "milestone": event.milestone.slug if event.milestone else None,
-                "milestone_role": event.milestone.role.slug if event.milestone else None,
                 "goal_id": event.goal_id,
                 # A mentor event: the mentor's name (null once their account is gone).
                 "mentor": event_mentor_name(event) if event.kind == EventKind.MENTOR else None,
@@ -224,26 +211,40 @@ def csv_cell(value: object) -> str:
     return text
 
 
+def _places(
+    model: type[StageSkill] | type[StageMilestone], role_order: dict[int, int], ids: list[int]
+) -> dict[int, StageItem]:
+    """Where each item is asked for in the roles of the person's goals, the active goal's role
+    first (1 query, none without goals or items)."""
+    if not ids or not role_order:
+        return {}
+    field = "skill_id" if model is StageSkill else "milestone_id"
+    places = model._default_manager.filter(role_id__in=role_order, **{f"{field}__in": ids})
+    placed: dict[int, StageItem] = {}
+    for place in sorted(
+        places.select_related("role", "stage"), key=lambda p: role_order[p.role_id]
+    ):
+        placed.setdefault(getattr(place, field), place)
+    return placed
+
+
 def progress_rows(*, user: User) -> list[list[str]]:
     """One row per skill or milestone the person has progress on, then one per mentor event
     (the mentor in `item`, what happened in `status`, when in `started`). Five queries."""
     skills = _skill_rows(user)
     milestones = _milestone_rows(user)
-    # Skills are shared by roles: name the role of the person's own goals where the skill is
-    # in one (the active goal first), and leave role and stage empty otherwise.
+    # Skills and milestones are shared by roles: name the role of the person's own goals where
+    # the item is in one (the active goal first), and leave role and stage empty otherwise.
     role_order: dict[int, int] = {}
     for goal in _goals(user):
         role_order.setdefault(goal.role_id, len(role_order))
-    placed: dict[int, StageSkill] = {}
-    if skills and role_order:
-        stage_skills = StageSkill.objects.filter(
-            role_id__in=role_order, skill_id__in=[row.skill_id for row in skills]
-        ).select_related("role", "stage")
-        for ss in sorted(stage_skills, key=lambda ss: role_order[ss.role_id]):
-            placed.setdefault(ss.skill_id, ss)
+    placed_skills = _places(StageSkill, role_order, [row.skill_id for row in skills])
+    placed_milestones = _places(
+        StageMilestone, role_order, [row.milestone_id for row in milestones]
+    )
     rows: list[list[object]] = []
     for row in skills:
-        where = placed.get(row.skill_id)
+        where = placed_skills.get(row.skill_id)
         rows.append(
             [
                 "skill",
@@ -258,11 +259,12 @@ def progress_rows(*, user: User) -> list[list[str]]:
             ]
         )
     for done in milestones:
+        where = placed_milestones.get(done.milestone_id)
         rows.append(
             [
                 "milestone",
-                done.milestone.role.name,
-                done.milestone.stage.title,
+                where.role.name if where else "",
+                where.stage.title if where else "",
                 done.milestone.title,
                 DONE if done.done else NOT_DONE,
                 None,

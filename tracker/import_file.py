@@ -6,9 +6,11 @@ No database here: `read_export` turns the file's bytes into plain records or rai
 
 Format versions: 1 is the export as it first shipped (no `format_version`; milestones name their
 role by name, events name a milestone by its slug alone); 2 adds `format` and `format_version`
-and names every milestone's role by slug, in its rows and its events. Mentor events (kind
-`mentor`, with the mentor's name in `mentor`) are read and checked, and never imported: they
-record relations with other accounts.
+and names every milestone's role by slug, in its rows and its events; 3 names milestones by their
+slug alone, milestones being one list for the whole catalog. The role-scoped slugs of versions 1
+and 2 are read through careers.MilestoneAlias (tracker.imports). Mentor events (kind `mentor`,
+with the mentor's name in `mentor`) are read and checked, and never imported: they record
+relations with other accounts. A file's `comments` (mentors' comments) are never imported either.
 """
 
 from __future__ import annotations
@@ -29,8 +31,8 @@ from .models import EVIDENCE_MAX_LENGTH, NOTE_MAX_LENGTH, EventKind, Profile, Sk
 from .selectors import DONE, NOT_DONE
 
 FORMAT = "pathwise-export"
-FORMAT_VERSION = 2
-READABLE_VERSIONS = (1, 2)
+FORMAT_VERSION = 3
+READABLE_VERSIONS = (1, 2, 3)
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ERRORS_SHOWN = 10
 
@@ -63,7 +65,9 @@ class SkillRecord:
 
 @dataclass(frozen=True)
 class MilestoneRecord:
-    role: str  # the role's slug (version 2) or name (version 1): ExportFile.role_key says which
+    # The role's slug (version 2) or name (version 1), as ExportFile.role_key says; empty in
+    # version 3, where a milestone's slug is the whole catalog's.
+    role: str
     slug: str
     title: str
     completed_at: datetime | None
@@ -87,6 +91,7 @@ class EventRecord:
     kind: str
     skill: str | None
     # (role, slug) as in MilestoneRecord; a version 1 event's role comes from the file's rows.
+    # A version 3 event's role is empty.
     milestone: tuple[str, str] | None
     goal_id: int | None
     from_state: str
@@ -106,7 +111,7 @@ class EventRecord:
 @dataclass(frozen=True)
 class ExportFile:
     version: int
-    role_key: str  # "slug" or "name": how milestones name their role
+    role_key: str  # "slug" or "name": how milestones name their role; "" for none (version 3)
     display_name: str
     region: str | None
     goals: tuple[GoalRecord, ...]
@@ -172,7 +177,8 @@ def _version(data: dict[str, Any]) -> int:
         )
     version = data["format_version"]
     if type(version) is not int or version not in READABLE_VERSIONS:
-        readable = " and ".join(str(v) for v in READABLE_VERSIONS)
+        *earlier, last = READABLE_VERSIONS
+        readable = f"{', '.join(str(v) for v in earlier)} and {last}"
         raise ImportFileError(
             [
                 f"This file is in format version {version!r}; this Pathwise reads versions "
@@ -293,7 +299,7 @@ class _Reader:
     # --- Parts ---
 
     def export(self, data: dict[str, Any], version: int) -> ExportFile:
-        role_key = "slug" if version >= 2 else "name"
+        role_key = {1: "name", 2: "slug"}.get(version, "")
         profile = self.obj(data.get("profile") or {}, "profile")
         region = profile.get("region")
         region_slug = (
@@ -372,15 +378,18 @@ class _Reader:
             milestone = self.obj(row.get("milestone"), f"{path}.milestone")
             if role_key == "slug":
                 role = self.slug(milestone, "role_slug", f"{path}.milestone")
-            else:
+            elif role_key == "name":
                 role = self.text(milestone, "role", f"{path}.milestone", NAME_MAX_LENGTH)
+            else:
+                role = ""
             status = self.choice(row, "status", path, {DONE, NOT_DONE})
             record = MilestoneRecord(
                 role=role,
                 slug=self.slug(milestone, "slug", f"{path}.milestone"),
                 title=self.text(milestone, "title", f"{path}.milestone", NAME_MAX_LENGTH),
                 completed_at=self.when(row, "completed_at", path),
-                note=self.text(row, "note", path, NOTE_MAX_LENGTH),
+                # A milestone's note may be longer than a typed one (MilestoneProgress.note).
+                note=self.text(row, "note", path, MAX_BYTES),
                 evidence_url=self.url(row, "evidence_url", path),
             )
             if (status == DONE) != (record.completed_at is not None):
@@ -411,7 +420,9 @@ class _Reader:
             milestone = None
             if row.get("milestone") is not None:
                 slug = self.slug(row, "milestone", path)
-                if version >= 2:
+                if version >= 3:
+                    milestone = ("", slug)
+                elif version == 2:
                     milestone = (self.slug(row, "milestone_role", path), slug)
                 else:
                     roles = roles_by_slug.get(slug, set())

@@ -1,10 +1,12 @@
 """Importing an export into a person's account: what it would change, and changing it.
 
-The file's items are matched to this catalog by slug (skills by their slug, milestones and stages
-by their role's and their own). Nothing the person has is deleted or set back: a status only
-moves up (not started, learning, done), a date, note or evidence link the person has stays, a
-note from the file is appended to theirs. Events keep their times, and an event or goal the
-person already has is not added again: importing a file twice changes nothing the second time.
+The file's items are matched to this catalog by slug (skills and milestones by their own, stages
+by their role's and their own; a milestone of an export made before milestones were one list, by
+its role's slug or name and its slug then, careers.MilestoneAlias). Nothing the person has is
+deleted or set back: a status only moves up (not started, learning, done), a date, note or
+evidence link the person has stays, a note from the file is appended to theirs. Events keep their
+times, and an event or goal the person already has is not added again: importing a file twice
+changes nothing the second time.
 """
 
 from __future__ import annotations
@@ -15,10 +17,10 @@ from typing import TypeVar
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Model, Q
+from django.db.models import F, Model, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from careers.models import Milestone, Region, Skill, Stage
+from careers.models import Milestone, MilestoneAlias, Region, Role, Skill, Stage
 
 from . import services
 from .import_file import EventRecord, ExportFile, GoalRecord
@@ -157,12 +159,15 @@ def plan_import(user: User, data: ExportFile) -> ImportPlan:
                 evidence_url=m.evidence_url,
             )
             _add(plan, done, milestone.title)
+            # Rows of an older file on milestones since merged into one come together here.
+            milestone_rows[milestone.pk] = done
             continue
         changed = done.completed_at is None and m.completed_at is not None
         if changed:
             done.completed_at = m.completed_at
         changed = _merge(done, m, plan.kept, milestone.title) or changed
-        _update(plan, done, milestone.title, changed, now)
+        if done.pk is not None:  # else a row this import adds, now with both rows' values
+            _update(plan, done, milestone.title, changed, now)
     _plan_profile(plan, user, data)
     _plan_goals(plan, user, data)
     _plan_events(plan, user, data, skills, milestones)
@@ -186,17 +191,31 @@ def _update(
 
 
 def _milestones(data: ExportFile) -> dict[tuple[str, str], Milestone]:
-    """The file's milestones (in rows and events) in this catalog, by (role, slug)."""
+    """The file's milestones (in rows and events) in this catalog, by (role, slug) as the file
+    names them (1 query)."""
     wanted = {(m.role, m.slug) for m in data.milestones}
     wanted |= {e.milestone for e in data.events if e.milestone is not None}
-    role = f"role__{data.role_key}"
-    match = Q(pk__in=[])
-    for role_ref, slug in wanted:
-        match |= Q(**{role: role_ref, "slug": slug})
     if not wanted:
         return {}
-    found = Milestone.objects.filter(match).select_related("role")
-    return {(getattr(m.role, data.role_key), m.slug): m for m in found}
+    if not data.role_key:
+        found = Milestone.objects.filter(slug__in={slug for _role, slug in wanted})
+        return {("", m.slug): m for m in found}
+    # Older files: the milestone each role's slug named then.
+    role_slug = (
+        Role.objects.filter(slug=OuterRef("role_slug")).values(data.role_key)[:1]
+        if data.role_key != "slug"
+        else None
+    )
+    aliases = MilestoneAlias.objects.filter(slug__in={slug for _role, slug in wanted})
+    if role_slug is not None:
+        aliases = aliases.annotate(role_ref=Subquery(role_slug))
+    else:
+        aliases = aliases.annotate(role_ref=F("role_slug"))
+    return {
+        (alias.role_ref, alias.slug): alias.milestone
+        for alias in aliases.select_related("milestone")
+        if (alias.role_ref, alias.slug) in wanted
+    }
 
 
 def _plan_profile(plan: ImportPlan, user: User, data: ExportFile) -> None:

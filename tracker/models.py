@@ -145,7 +145,10 @@ class MilestoneProgress(models.Model):
     )
     milestone = models.ForeignKey(Milestone, on_delete=models.PROTECT, related_name="progress")
     completed_at = models.DateTimeField(null=True, blank=True, help_text="Empty: not done.")
-    note = models.CharField(max_length=NOTE_MAX_LENGTH, blank=True)
+    # Typed notes are NOTE_MAX_LENGTH long at most (tracker.forms.NoteForm), but when milestones
+    # became one list (tracker migration 0009) the notes on those merged into one were joined,
+    # and a joined note may be longer: nothing anyone wrote is cut.
+    note = models.TextField(blank=True)
     evidence_url = models.URLField(max_length=EVIDENCE_MAX_LENGTH, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

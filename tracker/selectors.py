@@ -18,13 +18,13 @@ from django.utils import timezone
 from careers import cache as catalog_cache
 from careers import queries as catalog_queries
 from careers.models import (
-    Milestone,
     MilestoneKind,
     Role,
     SalaryBand,
     SkillCategory,
     Stage,
     StageItems,
+    StageMilestone,
     StageSkill,
 )
 from careers.salaries import Band
@@ -124,14 +124,14 @@ def _read_structures(role_ids: Collection[int]) -> dict[int, RoleStructure]:
         .select_related("skill", "stage")
         .order_by("stage__position", "-required", "position", "id")
     )
-    milestones = (
-        Milestone.objects.filter(role_id__in=role_ids)
-        .select_related("stage")
+    stage_milestones = (
+        StageMilestone.objects.filter(role_id__in=role_ids)
+        .select_related("milestone", "stage")
         .order_by("stage__position", "position", "id")
     )
     stages: dict[int, Stage] = {}
     skills: dict[int, list[progress.Item]] = {}
-    stage_milestones: dict[int, list[progress.Item]] = {}
+    milestones: dict[int, list[progress.Item]] = {}
     details: dict[progress.ItemKey, str] = {}
     skill_slugs: dict[int, str] = {}
     # Both in catalog order: stage by stage, required skills first.
@@ -142,21 +142,21 @@ def _read_structures(role_ids: Collection[int]) -> dict[int, RoleStructure]:
             id=ss.skill_id,
             name=ss.skill.name,
             required=ss.required,
-            retired=ss.is_retired or ss.skill.is_retired or ss.stage.is_retired,
+            retired=ss.item_retired() or ss.stage.is_retired,
         )
         skills.setdefault(ss.stage_id, []).append(item)
         details[item.key] = _label(SkillCategory, ss.skill.category)
         skill_slugs[ss.skill_id] = ss.skill.slug
-    for milestone in milestones:
-        stages[milestone.stage_id] = milestone.stage
+    for sm in stage_milestones:
+        stages[sm.stage_id] = sm.stage
         item = progress.Item(
             kind=progress.MILESTONE,
-            id=milestone.pk,
-            name=milestone.title,
-            retired=milestone.is_retired or milestone.stage.is_retired,
+            id=sm.milestone_id,
+            name=sm.milestone.title,
+            retired=sm.item_retired() or sm.stage.is_retired,
         )
-        stage_milestones.setdefault(milestone.stage_id, []).append(item)
-        details[item.key] = _label(MilestoneKind, milestone.kind)
+        milestones.setdefault(sm.stage_id, []).append(item)
+        details[item.key] = _label(MilestoneKind, sm.milestone.kind)
     ordered: dict[int, list[progress.Stage]] = {role_id: [] for role_id in role_ids}
     for stage in sorted(stages.values(), key=lambda stage: (stage.position, stage.pk)):
         ordered[stage.role_id].append(
@@ -166,7 +166,7 @@ def _read_structures(role_ids: Collection[int]) -> dict[int, RoleStructure]:
                 level=stage.level,
                 position=stage.position,
                 skills=tuple(skills.get(stage.pk, ())),
-                milestones=tuple(stage_milestones.get(stage.pk, ())),
+                milestones=tuple(milestones.get(stage.pk, ())),
             )
         )
     retired = {stage.pk for stage in stages.values() if stage.is_retired}

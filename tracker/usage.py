@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from careers.models import Milestone, Role, Skill, Stage, StageSkill
+from careers.models import Milestone, Role, Skill, Stage, StageMilestone, StageSkill
 
 from .models import ItemComment, MilestoneProgress, ProgressEvent, SkillProgress
 
@@ -33,7 +33,11 @@ def _items_used(owner: str) -> Q:
     """Stages or roles (`owner` is the items' key to them) holding an item in use."""
     return Q(
         Exists(StageSkill.objects.filter(_skill_used("skill"), **{owner: OuterRef("pk")}))
-    ) | Q(Exists(Milestone.objects.filter(_milestone_used("pk"), **{owner: OuterRef("pk")})))
+    ) | Q(
+        Exists(
+            StageMilestone.objects.filter(_milestone_used("milestone"), **{owner: OuterRef("pk")})
+        )
+    )
 
 
 def catalog_rows_in_progress(queryset: QuerySet[Any]) -> QuerySet[Any] | None:
@@ -41,6 +45,7 @@ def catalog_rows_in_progress(queryset: QuerySet[Any]) -> QuerySet[Any] | None:
         Skill: lambda: _skill_used("pk"),
         StageSkill: lambda: _skill_used("skill"),
         Milestone: lambda: _milestone_used("pk"),
+        StageMilestone: lambda: _milestone_used("milestone"),
         Stage: lambda: _items_used("stage"),
         Role: lambda: _items_used("role"),
     }

@@ -24,6 +24,7 @@ from careers.models import (
     Skill,
     Source,
     Stage,
+    StageMilestone,
     StageSkill,
 )
 
@@ -60,16 +61,19 @@ def _apply(catalog: Catalog) -> Summary:
     regions = _apply_regions(catalog, counts["regions"])
     skills = _apply_skills(catalog, counts["skills"])
     _apply_resources(catalog, skills, counts["resources"])
+
+    milestones = _apply_milestones(catalog, counts["milestones"])
     # Every role, including those outside the document, which `leads_to` may name.
     roles = _apply_roles(catalog, counts["roles"])
     for spec in catalog.roles:
         role = roles[spec.slug]
         stages = _apply_stages(role, spec, roles, counts["stages"])
         _apply_stage_skills(role, spec, stages, skills, counts["stage skills"])
-        _apply_milestones(role, spec, stages, counts["milestones"])
+        _apply_stage_milestones(role, spec, stages, milestones, counts["stage milestones"])
         _apply_outlook(role, spec, sources, counts["outlook facts"])
         _apply_bands(role, spec, stages, sources, regions, counts["salary bands"])
-    _retire_unlisted_skills(catalog, summary)
+    _retire_unlisted(Skill, StageSkill, [spec.slug for spec in catalog.skills], summary)
+    _retire_unlisted(Milestone, StageMilestone, [spec.slug for spec in catalog.milestones], summary)
     _note_roles_left_alone(catalog, summary)
     return summary
 
@@ -132,6 +136,20 @@ def _apply_resources(catalog: Catalog, skills: dict[str, Skill], counts: Counts)
             for position, resource in enumerate(spec.resources, start=1)
         ]
         sync_rows(Resource, stored[skill.pk], desired, counts, f"{spec.slug} / resources")
+
+
+def _apply_milestones(catalog: Catalog, counts: Counts) -> dict[str, Milestone]:
+    existing = {milestone.slug: milestone for milestone in Milestone.objects.all()}
+    for spec in catalog.milestones:
+        values = {
+            "slug": spec.slug,
+            "title": spec.title,
+            "kind": spec.kind,
+            "description": spec.description,
+            "is_retired": False,
+        }
+        upsert(Milestone, existing, spec.slug, values, counts, spec.slug)
+    return existing
 
 
 def _apply_roles(catalog: Catalog, counts: Counts) -> dict[str, Role]:
@@ -232,31 +250,36 @@ def _apply_stage_skills(
     )
 
 
-def _apply_milestones(role: Role, spec: RoleSpec, stages: dict[str, Stage], counts: Counts) -> None:
+def _apply_stage_milestones(
+    role: Role,
+    spec: RoleSpec,
+    stages: dict[str, Stage],
+    milestones: dict[str, Milestone],
+    counts: Counts,
+) -> None:
     existing = {
-        milestone.slug: milestone
-        for milestone in Milestone.objects.filter(role=role).select_related("stage")
+        sm.milestone_id: sm
+        for sm in StageMilestone.objects.filter(role=role).select_related("stage")
     }
     listed = set()
     for stage_spec in spec.stages:
-        for position, milestone in enumerate(stage_spec.milestones, start=1):
-            listed.add(milestone.slug)
+        for position, slug in enumerate(stage_spec.milestones, start=1):
+            milestone = milestones[slug]
+            listed.add(milestone.pk)
             values = {
                 "stage": stages[stage_spec.slug],
-                "slug": milestone.slug,
-                "title": milestone.title,
-                "kind": milestone.kind,
-                "description": milestone.description,
+                "milestone": milestone,
                 "position": position,
                 "is_retired": False,
             }
-            label = f"{role.slug} / {stage_spec.slug} / {milestone.slug}"
-            upsert(Milestone, existing, milestone.slug, values, counts, label)
+            label = f"{role.slug} / {stage_spec.slug} / {slug}"
+            upsert(StageMilestone, existing, milestone.pk, values, counts, label)
+    slugs = {milestone.pk: milestone.slug for milestone in milestones.values()}
     retire(
-        Milestone,
-        [m for slug, m in existing.items() if slug not in listed],
+        StageMilestone,
+        [sm for pk, sm in existing.items() if pk not in listed],
         counts,
-        lambda m: f"{role.slug} / {m.stage.slug} / {m.slug}",
+        lambda sm: f"{role.slug} / {sm.stage.slug} / {slugs[sm.milestone_id]}",
     )
 
 
@@ -325,17 +348,23 @@ def _band_values(
     }
 
 
-def _retire_unlisted_skills(catalog: Catalog, summary: Summary) -> None:
-    # A document may hold only some roles (an export of a few): a skill that a role outside it
-    # still asks for is not the document's to retire.
-    listed = [spec.slug for spec in catalog.skills]
-    in_use = StageSkill.objects.filter(is_retired=False).values("skill_id")
-    unlisted = Skill.objects.filter(is_retired=False).exclude(slug__in=listed)
-    retire(Skill, unlisted.exclude(pk__in=in_use), summary.counts["skills"], lambda s: s.slug)
+def _retire_unlisted(
+    model: type[Skill] | type[Milestone],
+    places: type[StageSkill] | type[StageMilestone],
+    listed: list[str],
+    summary: Summary,
+) -> None:
+    # A document may hold only some roles (an export of a few): a skill or milestone that a role
+    # outside it still asks for is not the document's to retire.
+    plural = model._meta.verbose_name_plural
+    field = model._meta.model_name
+    in_use = places._default_manager.filter(is_retired=False).values(f"{field}_id")
+    unlisted = model._default_manager.filter(is_retired=False).exclude(slug__in=listed)
+    retire(model, unlisted.exclude(pk__in=in_use), summary.counts[str(plural)], lambda s: s.slug)
     kept = list(unlisted.filter(pk__in=in_use).values_list("slug", flat=True))
     if kept:
         summary.notes.append(
-            f"Kept {len(kept)} skill(s) this file does not list, because roles outside it "
+            f"Kept {len(kept)} {field}(s) this file does not list, because roles outside it "
             f"still use them: {', '.join(kept)}"
         )
 

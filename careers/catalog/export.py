@@ -21,6 +21,7 @@ from careers.models import (
     Skill,
     Source,
     Stage,
+    StageMilestone,
     StageSkill,
 )
 
@@ -28,10 +29,10 @@ from .schema import FORMAT_VERSION
 
 
 def export_catalog(roles: Iterable[Role]) -> dict[str, Any]:
-    """The document for `roles`, with the sources, regions and skills they use.
+    """The document for `roles`, with the sources, regions, skills and milestones they use.
 
-    When `roles` is the whole catalog, every source, region and current skill is included, used
-    or not, so that loading the export back retires nothing.
+    When `roles` is the whole catalog, every source, region, current skill and current milestone
+    is included, used or not, so that loading the export back retires nothing.
     """
     pks = {role.pk for role in roles}
     selected = list(_roles_for_export(pks))
@@ -42,6 +43,7 @@ def export_catalog(roles: Iterable[Role]) -> dict[str, Any]:
         "sources": [_source(s) for s in _used_sources(selected, whole)],
         "regions": [{"slug": r.slug, "name": r.name} for r in _used_regions(selected, whole)],
         "skills": [_skill(s) for s in _used_skills(selected, whole)],
+        "milestones": [_milestone(m) for m in _used_milestones(selected, whole)],
         "roles": role_docs,
     }
 
@@ -58,7 +60,12 @@ def _roles_for_export(pks: set[int]) -> QuerySet[Role]:
         .order_by("position")
         .prefetch_related(
             Prefetch("stage_skills", queryset=stage_skills),
-            Prefetch("milestones", queryset=Milestone.objects.filter(is_retired=False)),
+            Prefetch(
+                "stage_milestones",
+                queryset=StageMilestone.objects.filter(
+                    is_retired=False, milestone__is_retired=False
+                ).select_related("milestone"),
+            ),
         )
     )
     return (
@@ -107,13 +114,19 @@ def _used_skills(roles: list[Role], whole: bool) -> QuerySet[Skill]:
     ).order_by("name", "slug")
     if whole:
         return skills.filter(is_retired=False)
-    pks = {
-        stage_skill.skill_id
-        for role in roles
-        for stage in _current_stages(role)
-        for stage_skill in stage.stage_skills.all()
-    }
+    pks = {ss.skill_id for stage in _stages(roles) for ss in stage.stage_skills.all()}
     return skills.filter(pk__in=pks)
+
+
+def _used_milestones(roles: list[Role], whole: bool) -> QuerySet[Milestone]:
+    if whole:
+        return Milestone.objects.filter(is_retired=False).order_by("title", "slug")
+    pks = {sm.milestone_id for stage in _stages(roles) for sm in stage.stage_milestones.all()}
+    return Milestone.objects.filter(pk__in=pks).order_by("title", "slug")
+
+
+def _stages(roles: list[Role]) -> list[Stage]:
+    return [stage for role in roles for stage in _current_stages(role)]
 
 
 def _exported_bands(role: Role) -> list[SalaryBand]:
@@ -206,7 +219,7 @@ def _stage(role: Role, stage: Stage) -> dict[str, Any]:
         "summary": stage.summary,
         "leads_to": stage.leads_to.slug if stage.leads_to else None,
         "skills": _without_defaults(skills, required=[], recommended=[]),
-        "milestones": [_milestone(m) for m in stage.milestones.all()],
+        "milestones": [sm.milestone.slug for sm in stage.stage_milestones.all()],
         "salary": [_band(band) for band in _bands(role, stage)],
     }
     return _without_defaults(doc, summary="", skills={}, milestones=[], salary=[])

@@ -43,6 +43,7 @@ TOP_KEYS = {
     "sources": Key(listing, default=[]),
     "regions": Key(listing, default=[]),
     "skills": Key(listing, default=[]),
+    "milestones": Key(listing, default=[]),
     "roles": Key(listing, required=True),
 }
 SOURCE_KEYS = {

@@ -17,10 +17,11 @@ KINDS = (
     "regions",
     "skills",
     "resources",
+    "milestones",
     "roles",
     "stages",
     "stage skills",
-    "milestones",
+    "stage milestones",
     "outlook facts",
     "salary bands",
 )

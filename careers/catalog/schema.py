@@ -53,7 +53,8 @@ from .specs import (
     StageSpec,
 )
 
-FORMAT_VERSION = 1
+# 2: milestones are one list, like skills, and a stage names its milestones by slug.
+FORMAT_VERSION = 2
 
 
 # --- Walking the document ----------------------------------------------------------------------
@@ -68,6 +69,7 @@ class Parser:
         self.sources: dict[str, str] = {}
         self.regions: dict[str, str] = {}
         self.skills: dict[str, str] = {}
+        self.milestones: dict[str, str] = {}
         self.region_names: dict[str, str] = {}
         # casefolded name -> (path, name as written)
         self.skill_names: dict[str, tuple[str, str]] = {}
@@ -91,8 +93,8 @@ class Parser:
         if not isinstance(data, dict):
             self.add(
                 "",
-                "a catalog must be a mapping with the keys version, sources, regions, skills "
-                f"and roles; this document is {describe(data)}",
+                "a catalog must be a mapping with the keys version, sources, regions, skills, "
+                f"milestones and roles; this document is {describe(data)}",
             )
             return None
         top = read(data, "", TOP_KEYS, self.problems)
@@ -107,6 +109,10 @@ class Parser:
         skills = tuple(
             self.skill(raw, f"skills[{i}]") for i, raw in enumerate(items(top, "skills"))
         )
+        milestones = tuple(
+            self.milestone(raw, f"milestones[{i}]")
+            for i, raw in enumerate(items(top, "milestones"))
+        )
         raw_roles = items(top, "roles")
         # leads_to may point forwards in the file, so collect every role slug first.
         self.role_slugs = {
@@ -115,7 +121,9 @@ class Parser:
             if isinstance(raw, dict) and isinstance(raw.get("slug"), str)
         }
         roles = self.roles(raw_roles)
-        return Catalog(sources=sources, regions=regions, skills=skills, roles=roles)
+        return Catalog(
+            sources=sources, regions=regions, skills=skills, milestones=milestones, roles=roles
+        )
 
     def source(self, raw: Any, path: str) -> SourceSpec:
         r = read(raw, path, SOURCE_KEYS, self.problems)
@@ -253,10 +261,7 @@ class Parser:
             self.add(join(path, "years_min"), f"must not exceed years_max ({lo} > {hi})")
         self.leads_to(r, path, role)
         required, recommended = self.stage_skills(r, path, role)
-        milestones = tuple(
-            self.milestone(raw_m, f"{path}.milestones[{i}]", role)
-            for i, raw_m in enumerate(items(r, "milestones"))
-        )
+        milestones = self.stage_milestones(r, path, role)
         salary = tuple(
             self.band(raw_b, f"{path}.salary[{i}]") for i, raw_b in enumerate(items(r, "salary"))
         )
@@ -311,34 +316,50 @@ class Parser:
                 if value is None:
                     continue
                 self.reference(self.skills, value, where, "skill")
-                if value in role.skill_paths:
-                    self.add(
-                        where,
-                        f"skill '{value}' is already listed at {role.skill_paths[value]}: a skill "
-                        "appears once per role, at the stage that introduces it",
-                    )
-                else:
-                    role.skill_paths[value] = where
+                self.once_per_role(role.skill_paths, value, where, "skill")
                 slugs.append(value)
             lists.append(tuple(slugs))
         return lists[0], lists[1]
 
-    def milestone(self, raw: Any, path: str, role: RoleContext) -> MilestoneSpec:
+    def stage_milestones(self, r: Record, path: str, role: RoleContext) -> tuple[str, ...]:
+        slugs = []
+        for i, raw in enumerate(items(r, "milestones")):
+            where = f"{join(path, 'milestones')}[{i}]"
+            value = self.checked(slug, raw, where)
+            if value is None:
+                continue
+            self.reference(self.milestones, value, where, "milestone")
+            self.once_per_role(role.milestone_paths, value, where, "milestone")
+            slugs.append(value)
+        return tuple(slugs)
+
+    def once_per_role(self, seen: dict[str, str], value: str, where: str, what: str) -> None:
+        if value in seen:
+            self.add(
+                where,
+                f"{what} '{value}' is already listed at {seen[value]}: a {what} appears once "
+                f"per role, at the stage that introduces it",
+            )
+        else:
+            seen[value] = where
+
+    def milestone(self, raw: Any, path: str) -> MilestoneSpec:
         r = read(raw, path, MILESTONE_KEYS, self.problems)
         if r.ok("slug"):
-            self.unique(role.milestone_slugs, r.get("slug"), join(path, "slug"), "milestone slug")
+            self.unique(self.milestones, r.get("slug"), join(path, "slug"), "slug")
         return MilestoneSpec(**r.values) if not r.bad else _BROKEN
 
 
 @dataclass
 class RoleContext:
-    """What one role has used so far: slugs are unique within a role, not across roles."""
+    """What one role has used so far: stage slugs are unique within a role, not across roles, and
+    a skill or milestone appears once per role."""
 
     role_slug: str | None
     specialized_seen: bool = False
     stage_slugs: dict[str, str] = field(default_factory=dict)
-    milestone_slugs: dict[str, str] = field(default_factory=dict)
     skill_paths: dict[str, str] = field(default_factory=dict)
+    milestone_paths: dict[str, str] = field(default_factory=dict)
 
 
 # Stands in for a part of the document that has errors; a catalog with errors is never applied.

@@ -79,7 +79,7 @@ class StageSpec:
     leads_to: str | None
     required: tuple[str, ...]
     recommended: tuple[str, ...]
-    milestones: tuple[MilestoneSpec, ...]
+    milestones: tuple[str, ...]
     salary: tuple[BandSpec, ...]
 
 
@@ -103,4 +103,5 @@ class Catalog:
     sources: tuple[SourceSpec, ...]
     regions: tuple[RegionSpec, ...]
     skills: tuple[SkillSpec, ...]
+    milestones: tuple[MilestoneSpec, ...]
     roles: tuple[RoleSpec, ...]

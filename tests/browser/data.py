@@ -32,7 +32,8 @@ class ShippedRole:
         return [row.skill for row in rows.select_related("skill")]
 
     def milestones(self, stage: Stage) -> list[Milestone]:
-        return list(stage.milestones.filter(is_retired=False).order_by("position"))
+        rows = stage.stage_milestones.filter(is_retired=False).order_by("position")
+        return [row.milestone for row in rows.select_related("milestone")]
 
 
 def shipped_role(slug: str = MLE) -> ShippedRole:

@@ -245,13 +245,9 @@ class SkillPage(TypedDict):
 def skill_pages() -> QuerySet[WithAnnotations[Skill, SkillPage]]:
     """Current skills with everything a skill page shows: three queries whatever the catalog's
     size (the skill, its resources, and the current stages of published roles asking for it)."""
-    asked_by = (
-        StageSkill.objects.filter(
-            is_retired=False, stage__is_retired=False, role__is_published=True
-        )
-        .select_related("stage__role")
-        .order_by("stage__role__name", "stage__position")
-    )
+    asked_by = StageSkill.objects.filter(
+        is_retired=False, stage__is_retired=False, role__is_published=True
+    ).select_related("stage__role")
     return Skill.objects.active().prefetch_related(
         Prefetch("resources", queryset=Resource.objects.all(), to_attr="listed_resources"),
         Prefetch("stage_skills", queryset=asked_by, to_attr="asked_by"),

@@ -248,6 +248,22 @@ def test_roles_rank_by_where_the_words_matched(query, roles, expected):
     assert [hit.role.name for hit in hits] == expected
 
 
+def test_a_short_text_is_its_own_excerpt():
+    text = "Short text about LLM serving."
+
+    assert search.excerpt(text, search.terms("llm")) == "Short text about <mark>LLM</mark> serving."
+
+
+def test_an_excerpt_of_a_long_text_is_the_words_around_its_first_match():
+    text = "word " * 60 + "LLM tail " + "end " * 60
+
+    shown = search.excerpt(text, search.terms("llm"), width=100)
+
+    assert shown.startswith("… word ") and shown.endswith(" end …")
+    assert "word <mark>LLM</mark> tail end" in shown
+    assert len(shown.replace("<mark>", "").replace("</mark>", "")) <= 100 + len("…  …")
+
+
 def test_skills_are_found_by_name_the_most_fully_matched_first():
     skills = [
         SkillEntry("a", "PyTorch Lightning", "ml-frameworks", ""),

@@ -1,6 +1,7 @@
 """Mentors in a real browser: a person invites a mentor, the mentor accepts and sees them on the
-team page, the person ends it and the mentor's next request no longer lists them; and both pages
-pass axe-core in the light and the dark scheme."""
+team page, comments on one of their items and the person sees it on their plan; the person ends
+it and the mentor's next request for their page is a 404; and both pages pass axe-core in the
+light and the dark scheme."""
 
 from __future__ import annotations
 
@@ -44,12 +45,29 @@ def test_a_mentor_invited_accepts_follows_and_is_ended(page, person, mentor_page
     expect(table).to_contain_text(f"{person.role.name}: {person.senior.title}")
     expect(table).to_contain_text("16%")
 
-    page.reload()
+    # From the team to the person's page, and a comment on one of their items.
+    table.get_by_role("link", name="ana").click()
+    skill = person.skills["torch"]
+    item = mentor_page.locator(f"#skill-{skill.pk}")
+    item.locator("summary", has_text="Add a comment").click()
+    item.get_by_label(f"Your comment on {skill.name}").fill("Try the tensor tutorial first.")
+    item.get_by_role("button", name=f"Save comment on {skill.name}").click()
+    expect(mentor_page.locator(".messages")).to_contain_text("Your comment is saved")
+
+    page.goto("/plan/")
+    mine = page.locator(f"#skill-{skill.pk}")
+    expect(mine).to_contain_text("Bo")
+    expect(mine).to_contain_text("Try the tensor tutorial first.")
+
+    page.goto("/settings/mentors/")
     expect(page.locator("#mentors")).to_contain_text("Bo")
     page.get_by_role("button", name="End mentoring with Bo").click()
     expect(page.locator(".messages")).to_contain_text("Bo no longer sees your progress")
 
-    mentor_page.reload()
+    # The very next request of the mentor: the person's page is gone, and so are they.
+    response = mentor_page.goto("/mentoring/ana/")
+    assert response is not None and response.status == 404
+    mentor_page.goto("/mentoring/")
     expect(mentor_page.get_by_role("table")).to_have_count(0)
     expect(mentor_page.locator("body")).to_contain_text("Nobody shares their progress with you")
 

@@ -21,7 +21,7 @@ from careers import compare
 from careers.compare import CompareForm
 from careers.models import Skill, Stage
 
-from . import feedback, page_cache, progress, selectors, services
+from . import burnup_reads, feedback, page_cache, progress, selectors, services
 from .forms import GoalForm, MilestoneDoneForm, NoteForm, ProfileForm, SignupForm, SkillStatusForm
 from .http import HttpResponseSeeOther, PersonRequest
 from .models import Goal, Profile, SkillProgress, SkillStatus, skill_shown_date
@@ -154,7 +154,7 @@ def _dashboard_context(
         "events": selectors.recent_events(request.user),
         "pace": pace,
         "estimate": progress.estimate_time(result.remaining, pace),
-        **selectors.burnup(request.user, goal=goal, catalog_version=version, pace=pace),
+        **burnup_reads.burnup(request.user, goal=goal, catalog_version=version, pace=pace),
         # Check-offs from the dashboard come back to its list when JavaScript is off.
         "next_url": reverse("tracker:dashboard") + "#next-steps",
     }

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from careers import cache as catalog_cache
 from tests.tracker_helpers import grow_tenfold, make_role, target
-from tracker import progress, selectors, services
+from tracker import burnup_reads, progress, selectors, services
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ def test_the_log_and_the_rows_give_the_same_pace(owner, setup):
     assert goal is not None
     plan = selectors.load_plan(owner, goal, catalog_cache.version())
 
-    from_log = selectors.moves(owner)
+    from_log = burnup_reads.moves(owner)
     done = progress.done_at(from_log, now)
 
     assert (
@@ -59,9 +59,9 @@ def test_the_log_and_the_rows_give_the_same_pace(owner, setup):
 def test_the_log_is_read_in_one_query(owner, other_user, setup, django_assert_num_queries):
     services.skill_set_status(user=owner, skill_id=setup.skills["python"].pk, status="done")
     with django_assert_num_queries(1):
-        assert len(selectors.moves(owner)) == 1
+        assert len(burnup_reads.moves(owner)) == 1
 
     grow_tenfold(owner, setup)
     grow_tenfold(other_user, setup)
     with django_assert_num_queries(1):
-        assert len(selectors.moves(owner)) > 10
+        assert len(burnup_reads.moves(owner)) > 10

@@ -17,7 +17,7 @@ from tests.factories import (
     StageSkillFactory,
 )
 from tests.tracker_helpers import make_role, target
-from tracker import selectors, services
+from tracker import burnup_reads, services
 from tracker.burnup import Chart
 from tracker.models import Goal, ProgressEvent
 
@@ -110,7 +110,7 @@ def test_the_chart_s_total_steps_on_the_day_the_catalog_changed(owner):
     day = timezone.localdate()
 
     def totals() -> dict[object, tuple[int, int]]:
-        chart = selectors.burnup(owner)["burnup"]
+        chart = burnup_reads.burnup(owner)["burnup"]
         assert isinstance(chart, Chart)
         return {p.day: (p.done, p.total) for p in chart.changes}
 

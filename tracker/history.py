@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
-from . import selectors
+from . import burnup_reads
 from .forms import HistoryFilterForm
 from .http import PersonRequest
 from .models import ProgressEvent
@@ -38,7 +38,7 @@ def history(request: PersonRequest) -> HttpResponse:
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1),
         "page_query": urlencode({"kind": kind}) + "&" if kind else "",
-        **selectors.burnup(request.user),
+        **burnup_reads.burnup(request.user),
     }
     status = 400 if form.errors else 200
     return render(request, "tracker/history.html", context, status=status)

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from careers import cache as catalog_cache
 
-from . import feedback, mentors, progress, selectors
+from . import burnup_reads, feedback, mentors, progress, selectors
 from .feedback import CommentForm, CommentHiddenForm
 from .http import HttpResponseSeeOther, PersonRequest
 from .models import EventKind, ItemComment, Mentorship
@@ -78,7 +78,7 @@ def _page(
         context |= {
             "plan": plan,
             "events": selectors.recent_events(person, kinds=SHOWN_EVENTS),
-            **selectors.burnup(
+            **burnup_reads.burnup(
                 person,
                 goal=goal,
                 catalog_version=version,

@@ -23,11 +23,12 @@ from careers import cache as catalog_cache
 from careers import page_cache
 from careers.templatetags.dates import short_date
 
-from . import mentors
+from . import mentors, team_reads
 from .account_data import attachment, csv_cell
 from .forms import MentorInviteForm, MentorNotesForm
 from .http import HttpResponseSeeOther, PersonRequest
-from .mentors import Column, Invite
+from .mentors import Invite
+from .team_reads import Column
 
 SETTINGS_TEMPLATE = "tracker/mentors_settings.html"
 TEAM_CSV_FILENAME = "pathwise-team.csv"
@@ -151,22 +152,22 @@ def mentoring(request: PersonRequest) -> HttpResponse:
     first 28-day count or invitation runs out."""
     now = timezone.now()
     column, descending = _sorting(request)
-    relations, invitations = mentors.mentor_side(request.user, now)
+    relations, invitations = team_reads.mentor_side(request.user, now)
     version = catalog_cache.version()
     key = None
     if version is not None:
         # The page names the mentor by username where they have no display name.
         account = hashlib.blake2b(request.user.get_username().encode(), digest_size=8)
         # An invitation's repr says all the page shows of it.
-        waiting = mentors.digest(invitations)
+        waiting = team_reads.digest(invitations)
         key = (
             f"page:mentoring:{request.user.pk}:{account.hexdigest()}"
-            f":{mentors.digest(relations)}:{waiting}"
+            f":{team_reads.digest(relations)}:{waiting}"
             f":{column.value}:{int(descending)}:catalog:{version}"
         )
 
     def render_page(extra: dict[str, Any]) -> tuple[HttpResponse, datetime | None]:
-        members = mentors.sort_team(mentors.team(relations, version, now), column, descending)
+        members = team_reads.sort_team(team_reads.team(relations, version, now), column, descending)
         headers = []
         for each in Column:
             current = each == column
@@ -174,7 +175,7 @@ def mentoring(request: PersonRequest) -> HttpResponse:
             headers.append(
                 {
                     "column": each.value,
-                    "label": mentors.COLUMN_LABELS[each],
+                    "label": team_reads.COLUMN_LABELS[each],
                     "url": "?" + urlencode({"sort": each.value, "dir": flip}),
                     "aria_sort": ("descending" if descending else "ascending") if current else "",
                 }
@@ -198,13 +199,13 @@ def mentoring(request: PersonRequest) -> HttpResponse:
 @require_safe
 def team_csv(request: PersonRequest) -> HttpResponse:
     column, descending = _sorting(request)
-    relations, _ = mentors.mentor_side(request.user, timezone.now())
-    members = mentors.sort_team(
-        mentors.team(relations, catalog_cache.version(), timezone.now()), column, descending
+    relations, _ = team_reads.mentor_side(request.user, timezone.now())
+    members = team_reads.sort_team(
+        team_reads.team(relations, catalog_cache.version(), timezone.now()), column, descending
     )
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["username", *(mentors.COLUMN_LABELS[c] for c in Column)])
+    writer.writerow(["username", *(team_reads.COLUMN_LABELS[c] for c in Column)])
     for member in members:
         figures = member.figures
         row = [

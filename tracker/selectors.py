@@ -8,31 +8,24 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import TextChoices
-from django.urls import reverse
-from django.utils import timezone
 
 from careers import cache as catalog_cache
 from careers import queries as catalog_queries
 from careers.models import (
     MilestoneKind,
-    Role,
     SalaryBand,
     SkillCategory,
     Stage,
-    StageItems,
     StageMilestone,
     StageSkill,
 )
 from careers.salaries import Band
 
-from . import burnup as burnup_rules
 from . import progress
 from .models import (
-    EventKind,
     Goal,
     ItemComment,
     MilestoneProgress,
@@ -115,7 +108,7 @@ def _label(choices: type[TextChoices], value: str) -> str:
     return choices(value).label if value in choices.values else value
 
 
-def _read_structures(role_ids: Collection[int]) -> dict[int, RoleStructure]:
+def read_structures(role_ids: Collection[int]) -> dict[int, RoleStructure]:
     """The structures of these roles, whatever their number (2 queries); a role without items
     has empty stages."""
     # Retired stages too: their items are the retired ones a plan still shows their owner.
@@ -192,7 +185,7 @@ def _read_structures(role_ids: Collection[int]) -> dict[int, RoleStructure]:
 def role_structure(role_id: int, catalog_version: int | None) -> RoleStructure:
     """The role's checklist, from the cache while the catalog is unchanged (else 2 queries)."""
     return catalog_cache.cached(
-        f"structure:{role_id}", catalog_version, lambda: _read_structures([role_id])[role_id]
+        f"structure:{role_id}", catalog_version, lambda: read_structures([role_id])[role_id]
     )
 
 
@@ -204,91 +197,6 @@ def role_bands(role_id: int, catalog_version: int | None) -> tuple[Band, ...]:
         return tuple(Band.of(band) for band in bands)
 
     return catalog_cache.cached(f"bands:{role_id}", catalog_version, read)
-
-
-# --- Every published role ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CatalogRole:
-    id: int
-    name: str
-    slug: str
-
-    @property
-    def url(self) -> str:
-        return reverse("careers:role_detail", kwargs={"slug": self.slug})
-
-
-@dataclass(frozen=True)
-class PublishedRoles:
-    """Every published role, in catalog order (by name), with its structure."""
-
-    roles: tuple[CatalogRole, ...]
-    structures: dict[int, RoleStructure]
-
-    def by_slug(self, slug: str) -> CatalogRole | None:
-        return next((role for role in self.roles if role.slug == slug), None)
-
-
-def published_roles(catalog_version: int | None) -> PublishedRoles:
-    """Every published role with its structure, from the cache while the catalog is unchanged
-    (else 3 queries, whatever the number of roles: the roles, their stage skills, their
-    milestones)."""
-
-    def read() -> PublishedRoles:
-        roles = tuple(
-            CatalogRole(id=pk, name=name, slug=slug)
-            for pk, name, slug in Role.objects.published().values_list("pk", "name", "slug")
-        )
-        return PublishedRoles(roles=roles, structures=_read_structures([r.id for r in roles]))
-
-    return catalog_cache.cached("published-roles", catalog_version, read)
-
-
-def item_states(user: User) -> dict[progress.ItemKey, str]:
-    """The state of every item the person has started or done, in any role (2 queries): a
-    skill's status, a milestone's done. An item missing is not started."""
-    states: dict[progress.ItemKey, str] = {
-        (progress.SKILL, skill_id): status
-        for skill_id, status in SkillProgress.objects.filter(user=user)
-        .exclude(status=SkillStatus.NOT_STARTED)
-        .values_list("skill_id", "status")
-    }
-    for milestone_id in MilestoneProgress.objects.filter(
-        user=user, completed_at__isnull=False
-    ).values_list("milestone_id", flat=True):
-        states[(progress.MILESTONE, milestone_id)] = SkillStatus.DONE
-    return states
-
-
-def done_keys(states: dict[progress.ItemKey, str]) -> frozenset[progress.ItemKey]:
-    return frozenset(key for key, state in states.items() if state == SkillStatus.DONE)
-
-
-@dataclass(frozen=True)
-class NearRole:
-    role: CatalogRole
-    closeness: progress.Closeness
-
-
-CLOSEST_SHOWN = 5
-
-
-def closest_roles(
-    published: PublishedRoles, done: frozenset[progress.ItemKey], *, exclude_role_id: int | None
-) -> list[NearRole]:
-    """The published roles the person is closest to, but for their target (no query)."""
-    by_id = {role.id: role for role in published.roles}
-    ranked = progress.closest(
-        (
-            progress.closeness(role.id, published.structures[role.id].stages, done)
-            for role in published.roles
-        ),
-        exclude_role_id=exclude_role_id,
-        limit=CLOSEST_SHOWN,
-    )
-    return [NearRole(role=by_id[near.role_id], closeness=near) for near in ranked]
 
 
 # --- A person's plan --------------------------------------------------------------------------
@@ -512,92 +420,6 @@ def _read_states(user: User, rows: dict[ItemKey, Row]) -> None:
             row.status = SkillStatus.DONE
 
 
-# --- A person on any role ---------------------------------------------------------------------
-
-
-@dataclass
-class RoleProgress:
-    """The person on one published role, target or not: how close they are, each stage's
-    figures, and their state of each of the role's current items."""
-
-    role: CatalogRole
-    closeness: progress.Closeness | None
-    kept: progress.Kept
-    # Every stage of the role with items, the branches too, in catalog order.
-    sections: list[Section]
-    is_target: bool
-
-    @property
-    def end(self) -> progress.StageProgress | None:
-        """The stage closeness counts up to."""
-        return self.closeness.progress.target if self.closeness is not None else None
-
-
-def role_progress(
-    role: CatalogRole,
-    structure: RoleStructure,
-    states: dict[progress.ItemKey, str],
-    *,
-    goal: Goal | None,
-) -> RoleProgress:
-    """The person's progress on `role` from their `item_states` (no query)."""
-    done = done_keys(states)
-    near = progress.closeness(role.id, structure.stages, done)
-    result = (
-        near.progress
-        if near is not None
-        else progress.compute(structure.stages, target_stage_id=-1, done=done)
-    )
-    rows = {
-        key: Row(
-            item, stage_id, structure.details[key], status=states.get(key, SkillStatus.NOT_STARTED)
-        )
-        for key, (stage_id, item) in structure.items.items()
-        if not item.retired
-    }
-    return RoleProgress(
-        role=role,
-        closeness=near,
-        kept=progress.kept_items(near, done),
-        sections=[
-            Section(
-                progress=sp,
-                required=[rows[i.key] for i in sp.required],
-                recommended=[rows[i.key] for i in sp.recommended],
-                milestones=[rows[i.key] for i in sp.milestones],
-            )
-            for sp in result.stages
-            if sp.required or sp.recommended or sp.milestones
-        ],
-        is_target=goal is not None and goal.role_id == role.id,
-    )
-
-
-@dataclass
-class ComparedRole:
-    role: CatalogRole
-    closeness: progress.Closeness | None
-
-
-def compared_role(
-    published: PublishedRoles, role_id: int, done: frozenset[progress.ItemKey]
-) -> ComparedRole | None:
-    """How close the person is to one of two roles compared (no query); None when the role is
-    no longer published."""
-    role = next((role for role in published.roles if role.id == role_id), None)
-    if role is None:
-        return None
-    stages = published.structures[role.id].stages
-    return ComparedRole(role=role, closeness=progress.closeness(role.id, stages, done))
-
-
-def skill_row(skill_id: int, name: str, states: dict[progress.ItemKey, str]) -> Row:
-    """A skill with the person's state of it, outside any plan."""
-    key = (progress.SKILL, skill_id)
-    item = progress.Item(kind=progress.SKILL, id=skill_id, name=name)
-    return Row(item, stage_id=0, detail="", status=states.get(key, SkillStatus.NOT_STARTED))
-
-
 # --- History ------------------------------------------------------------------------------------
 
 RECENT_EVENTS_LIMIT = 10
@@ -615,28 +437,6 @@ def recent_events(user: User, *, kinds: Sequence[str] | None = None) -> list[Pro
     return list(events[:RECENT_EVENTS_LIMIT])
 
 
-def moves(user: User) -> list[progress.Move]:
-    """Every check-off and un-check-off the person made, oldest first, as the pace rules read
-    them (`progress.done_at`, `progress.pace_window`): the state of their checklist at any past
-    moment (1 query, in the order of the event_user_recent index). Skill events end in
-    "learning", "not_started" or "done", milestone events in "not_done" or "done"."""
-    events = (
-        ProgressEvent.objects.filter(user=user, kind__in=[EventKind.SKILL, EventKind.MILESTONE])
-        .order_by("created_at", "id")
-        .values_list("kind", "skill_id", "milestone_id", "to_state", "created_at")
-    )
-    return [
-        progress.Move(
-            key=(progress.SKILL, skill_id)
-            if kind == EventKind.SKILL
-            else (progress.MILESTONE, milestone_id),
-            at=created_at,
-            done=to_state == DONE,
-        )
-        for kind, skill_id, milestone_id, to_state, created_at in events
-    ]
-
-
 def target_choices() -> list[tuple[str, list[Stage]]]:
     """Published roles with their current stages, for "choose a target" selects (1 query)."""
     stages = (
@@ -648,86 +448,3 @@ def target_choices() -> list[tuple[str, list[Stage]]]:
     for stage in stages:
         grouped.setdefault(stage.role.name, []).append(stage)
     return list(grouped.items())
-
-
-# --- Burn-up ------------------------------------------------------------------------------------
-
-
-def _recorded_stage(stage_id: int, items: list[list[Any]]) -> ProgressStage:
-    """A stage as careers.StageItems recorded it, for the progress rules to say what counted."""
-    skills: list[progress.Item] = []
-    milestones: list[progress.Item] = []
-    for kind, item_id, required, retired in items:
-        item = progress.Item(kind=kind, id=item_id, name="", required=required, retired=retired)
-        (skills if kind == progress.SKILL else milestones).append(item)
-    return ProgressStage(
-        id=stage_id,
-        title="",
-        level="",
-        position=0,
-        skills=tuple(skills),
-        milestones=tuple(milestones),
-    )
-
-
-def burnup(
-    user: User,
-    *,
-    goal: Goal | None = None,
-    catalog_version: int | None = None,
-    pace: float | None = None,
-) -> dict[str, object]:
-    """The context of templates/tracker/_burnup.html for this person: their done items against
-    the total up to their target, day by day, with their pace and the estimate ahead (4 queries:
-    the goal, their goals, the catalog's records of their targets' stages, their item events; a
-    page that has read the goal passes it, one that has worked out the pace from the progress
-    rows passes that, else it comes from the events by the same rule, `progress.pace_window`)."""
-    if catalog_version is None:
-        catalog_version = catalog_cache.version()
-    if goal is None:
-        goal = active_goal(user)
-    if goal is None:
-        return {"burnup": None}
-    # Every target the person has had, each counting from when it was chosen: the stages on its
-    # way as the catalog lays them out now, each with its items as the catalog had them day by
-    # day (careers.StageItems).
-    goals = list(Goal.objects.filter(user=user).select_related("target_stage").order_by("pk"))
-    scopes = []
-    counted: frozenset[progress.ItemKey] = frozenset()
-    for past in goals:
-        stages = role_structure(past.role_id, catalog_version).plan_stages(past.target_stage)
-        path = progress.path_stage_ids(stages, past.target_stage_id)
-        scopes.append(burnup_rules.Scope(since=timezone.localtime(past.created_at), stage_ids=path))
-        if past.pk == goal.pk:
-            # The pace counts the items on the way to the target as the catalog has them now.
-            counted = frozenset(
-                item.key for stage in stages if stage.id in path for item in stage.counting_items
-            )
-    records = [
-        burnup_rules.StageRecord(
-            stage_id=stage_id,
-            since=timezone.localtime(since),
-            keys=_recorded_stage(stage_id, items).counting_keys,
-        )
-        for stage_id, since, items in StageItems.objects.filter(
-            stage__role_id__in={past.role_id for past in goals}
-        )
-        .order_by("since", "id")
-        .values_list("stage_id", "since", "items")
-    ]
-    person_moves = moves(user)
-    changes = [
-        progress.Move(key=move.key, at=timezone.localtime(move.at), done=move.done)
-        for move in person_moves
-    ]
-    points = burnup_rules.series(changes, scopes, records, today=timezone.localdate())
-    if pace is None:
-        now = timezone.now()
-        window = progress.pace_window(progress.done_at(person_moves, now), now=now, counted=counted)
-        pace = window.per_week
-    remaining = points[-1].total - points[-1].done if points else 0
-    estimate = progress.estimate_time(remaining, pace)
-    return {
-        "burnup": burnup_rules.chart(points, pace=pace, estimate=estimate),
-        "burnup_goal": goal,
-    }

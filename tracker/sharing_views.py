@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from careers import cache as catalog_cache
 
-from . import selectors, sharing
+from . import burnup_reads, selectors, sharing
 from .forms import ShareCreateForm, ShareOptionsForm
 from .http import HttpResponseSeeOther, PersonRequest
 from .models import ShareLink
@@ -122,7 +122,7 @@ def share_page(request: HttpRequest, token: str) -> HttpResponse:
     version = catalog_cache.version()
     plan = selectors.load_plan(owner, goal, version) if goal else None
     context = {
-        **(selectors.burnup(owner, goal=goal, catalog_version=version) if goal else {}),
+        **(burnup_reads.burnup(owner, goal=goal, catalog_version=version) if goal else {}),
         "link": link,
         "name": name,
         "name_start": sharing.NO_NAME_START if name == sharing.NO_NAME else name,

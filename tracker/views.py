@@ -21,7 +21,7 @@ from careers import compare
 from careers.compare import CompareForm
 from careers.models import Skill, Stage
 
-from . import feedback, page_cache, progress, selectors, services
+from . import burnup_reads, closeness_reads, feedback, page_cache, progress, selectors, services
 from .forms import GoalForm, MilestoneDoneForm, NoteForm, ProfileForm, SignupForm, SkillStatusForm
 from .http import HttpResponseSeeOther, PersonRequest
 from .models import Goal, Profile, SkillProgress, SkillStatus, skill_shown_date
@@ -101,12 +101,12 @@ def dashboard(request: PersonRequest) -> HttpResponse:
 
 def _closest_roles(
     request: PersonRequest, goal: Goal | None, version: int | None
-) -> list[selectors.NearRole]:
+) -> list[closeness_reads.NearRole]:
     """The roles the person is closest to, but for their target (2 queries: their done items;
     every published role's checklist comes from the catalog cache)."""
-    done = selectors.done_keys(selectors.item_states(request.user))
-    return selectors.closest_roles(
-        selectors.published_roles(version),
+    done = closeness_reads.done_keys(closeness_reads.item_states(request.user))
+    return closeness_reads.closest_roles(
+        closeness_reads.published_roles(version),
         done,
         exclude_role_id=goal.role_id if goal is not None else None,
     )
@@ -154,7 +154,7 @@ def _dashboard_context(
         "events": selectors.recent_events(request.user),
         "pace": pace,
         "estimate": progress.estimate_time(result.remaining, pace),
-        **selectors.burnup(request.user, goal=goal, catalog_version=version, pace=pace),
+        **burnup_reads.burnup(request.user, goal=goal, catalog_version=version, pace=pace),
         # Check-offs from the dashboard come back to its list when JavaScript is off.
         "next_url": reverse("tracker:dashboard") + "#next-steps",
     }
@@ -171,14 +171,14 @@ def role_progress(request: PersonRequest, slug: str) -> HttpResponse:
     version = catalog_cache.version()
 
     def render_page(profile: Profile, extra: dict[str, Any]) -> tuple[HttpResponse, None]:
-        published = selectors.published_roles(version)
+        published = closeness_reads.published_roles(version)
         role = published.by_slug(slug)
         if role is None:
             raise Http404("No such role.")
-        you = selectors.role_progress(
+        you = closeness_reads.role_progress(
             role,
             published.structures[role.id],
-            selectors.item_states(request.user),
+            closeness_reads.item_states(request.user),
             goal=selectors.active_goal(request.user),
         )
         context = {"you": you, "next_url": reverse("tracker:role_progress", args=[slug])}
@@ -205,21 +205,21 @@ def compare_progress(request: PersonRequest) -> HttpResponse:
         b = compare.compare_role(b_slug, version)
         if a is None or b is None:
             raise Http404("No such role.")
-        published = selectors.published_roles(version)
-        states = selectors.item_states(request.user)
-        done = selectors.done_keys(states)
+        published = closeness_reads.published_roles(version)
+        states = closeness_reads.item_states(request.user)
+        done = closeness_reads.done_keys(states)
         groups = compare.skill_groups(a, b)
         query = urlencode({"a": a_slug, "b": b_slug})
         context = {
             "a": a,
             "b": b,
-            "left": [selectors.compared_role(published, role.id, done) for role in (a, b)],
+            "left": [closeness_reads.compared_role(published, role.id, done) for role in (a, b)],
             "groups": [
                 (
                     title,
                     group,
                     [
-                        (pair, selectors.skill_row(pair.skill.id, pair.skill.name, states))
+                        (pair, closeness_reads.skill_row(pair.skill.id, pair.skill.name, states))
                         for pair in pairs
                     ],
                 )

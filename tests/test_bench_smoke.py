@@ -180,7 +180,7 @@ def test_the_command_runs_in_process_with_growth(tmp_path: Path) -> None:
     assert "every page <= 10 queries: " in done.stdout
     (results,) = tmp_path.glob("bench-sqlite-*.json")
     out = json.loads(results.read_text())
-    assert len(out["pages"]) == 12
+    assert len(out["pages"]) == 21
     assert all(page["status"] == "ok" for page in out["pages"].values()), out["pages"]
     assert all(row["growth"] is not None for row in out["growth"]["pages"].values())
     assert out["growth"]["small_dataset"]["sizes"]["people"] == 5

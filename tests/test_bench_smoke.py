@@ -125,7 +125,7 @@ WRK_OUTPUT = """Running 2s test @ http://127.0.0.1:8000/
      50%    3.42ms
      75%    3.80ms
      90%    4.10ms
-     99%    1.20s 
+     99%    1.20s\x20
   8800 requests in 2.00s, 1.50MB read
   Socket errors: connect 0, read 2, write 0, timeout 1
   Non-2xx or 3xx responses: 4

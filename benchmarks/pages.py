@@ -155,7 +155,7 @@ def pages(visitor: Visitor, skills: list[int], origin: str) -> list[Page]:
     ]
     # A person's part of a page, which htmx loads into it (or a page of its own without
     # JavaScript): asked for as htmx asks, from the page it goes into and for its element.
-    for name, path, page, element in (
+    for name, path, into, element in (
         ("compare: you", reverse("tracker:compare_progress") + pair, compare, "compare-skills"),
         (
             "role page: you",
@@ -170,7 +170,7 @@ def pages(visitor: Visitor, skills: list[int], origin: str) -> list[Page]:
             "your-progress",
         ),
     ):
-        headers = {"HX-Request": "true", "HX-Current-URL": origin + page}
+        headers = {"HX-Request": "true", "HX-Current-URL": origin + into}
         headers |= {"HX-Target": element, "HX-Trigger": element}
         result.append(Page(name, path, signed_in=True, headers=headers))
     result += [

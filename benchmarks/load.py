@@ -120,7 +120,8 @@ def parse_wrk(output: str, expect: int) -> dict[str, Any]:
     """Requests per second, p99 latency, and errors: any status but the one expected, and
     socket errors."""
     rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
-    p99 = re.search(r"^\s+99%\s+(\S+)$", output, re.M)
+    # wrk pads a figure in seconds with a space: "1.08s ".
+    p99 = re.search(r"^\s+99%\s+(\S+)\s*$", output, re.M)
     if rate is None or p99 is None:
         raise ValueError(f"wrk printed no result:\n{output}")
     errors = 0

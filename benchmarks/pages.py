@@ -28,7 +28,7 @@ from django.utils import timezone
 from careers.models import Level, StageSkill
 from tracker.models import Goal, Profile, SkillProgress, SkillStatus
 
-from .generator import MENTOR_USERNAME, TARGET_ROLE
+from .generator import LONG_HISTORY_USERNAME, MENTOR_USERNAME, TARGET_ROLE
 
 BARE, BARE_PATH = "bare view", "/bench/bare/"
 # Every request comes through a pretend TLS proxy, so the app runs its production security.
@@ -36,6 +36,11 @@ PROXY = {"X-Forwarded-Proto": "https"}
 # The test client's own requests: with a Host header, as a browser's, so that behind the proxy
 # the host has no port (Django would otherwise make it "testserver:80").
 IN_PROCESS = {**PROXY, "Host": "testserver"}
+# The role the compare pages set beside the long-history person's goal, a skill of that goal's
+# plan, and a search as a person types it: all in the shipped catalog.
+COMPARED_ROLE = "data-scientist"
+SKILL = "python"
+SEARCH = "ml engineer"
 WARMUP = 20  # untimed requests of each page before its first timed block
 
 
@@ -138,10 +143,46 @@ def pages(visitor: Visitor, skills: list[int], origin: str) -> list[Page]:
     for name, path in (("/", reverse("home")), ("/roles/", reverse("careers:role_list"))):
         result += [Page(name, path), Page(f"{name} (signed in)", path, signed_in=True)]
     result += [Page("role page", role), Page("role page (signed in)", role, signed_in=True)]
+    pair = "?" + urlencode({"a": TARGET_ROLE, "b": COMPARED_ROLE})
+    compare = reverse("careers:role_compare") + pair
+    skill = reverse("careers:skill_detail", kwargs={"slug": SKILL})
+    result += [
+        Page("compare", compare),
+        Page("compare (signed in)", compare, signed_in=True),
+        Page("/skills/", reverse("careers:skill_list")),
+        Page("skill page", skill),
+        Page("search", reverse("careers:role_list") + "?" + urlencode({"q": SEARCH})),
+    ]
+    # A person's part of a page, which htmx loads into it (or a page of its own without
+    # JavaScript): asked for as htmx asks, from the page it goes into and for its element.
+    for name, path, into, element in (
+        ("compare: you", reverse("tracker:compare_progress") + pair, compare, "compare-skills"),
+        (
+            "role page: you",
+            reverse("tracker:role_progress", kwargs={"slug": TARGET_ROLE}),
+            role,
+            "you",
+        ),
+        (
+            "skill page: you",
+            reverse("tracker:skill_progress", kwargs={"slug": SKILL}),
+            skill,
+            "your-progress",
+        ),
+    ):
+        headers = {"HX-Request": "true", "HX-Current-URL": origin + into}
+        headers |= {"HX-Target": element, "HX-Trigger": element}
+        result.append(Page(name, path, signed_in=True, headers=headers))
     result += [
         Page("/plan/", reverse("tracker:plan"), signed_in=True),
         Page("/dashboard/", reverse("tracker:dashboard"), signed_in=True),
         Page("/mentoring/", reverse("tracker:mentoring"), signed_in=True, as_mentor=True),
+        Page(
+            "/mentoring/<username>/",
+            reverse("tracker:mentee", kwargs={"username": LONG_HISTORY_USERNAME}),
+            signed_in=True,
+            as_mentor=True,
+        ),
     ]
     # As the browser posts from the plan: its origin, and the page's token.
     posted = {"Origin": origin, "Content-Type": "application/x-www-form-urlencoded"}

@@ -29,7 +29,11 @@ def person_with_a_month_of_history(username: str = "ana", days: int = 30) -> Use
     user = UserFactory.create(username=username)
     mle = shipped_role()
     first_mid = next(stage for stage in mle.stages if stage.level == Level.MID)
-    start = timezone.now() - timedelta(days=days)
+    # Each day's changes fall between 08:00 and 10:00, so none crosses midnight into the next
+    # day whatever the time the test runs at.
+    start = (timezone.localtime() - timedelta(days=days)).replace(
+        hour=8, minute=0, second=0, microsecond=0
+    )
     services.goal_set(user=user, stage=first_mid)
     _dated(user, start)
     items = [

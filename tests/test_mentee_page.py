@@ -10,7 +10,7 @@ from django.utils import timezone
 from tests.factories import MentorshipFactory, UserFactory
 from tests.html_checker import html_errors
 from tests.tracker_helpers import grow_tenfold, make_role, target
-from tracker import feedback, progress, services
+from tracker import feedback, mentors, progress, services
 from tracker.models import Mentorship, MentorshipStatus, Profile
 
 URL = "/mentoring/ana/"
@@ -193,18 +193,19 @@ def test_the_mentor_sees_their_own_comments_not_another_mentors(
 # --- Queries ------------------------------------------------------------------------------------
 
 
-def test_it_runs_ten_queries_however_long_the_history(
+def test_it_runs_ten_queries_however_long_the_history_and_two_while_nothing_changed(
     mentor_client, relation, person, setup, other_user, django_assert_num_queries
 ):
     feedback.comment_add(mentorship=relation, item=("skill", setup.skills["python"].pk), text="Hi")
-    # 1 the account (the session is in the cache), 2 the accepted relation with the person and
-    # their name, 3 the person's goal, 4 their skills, 5 their milestones, 6 this mentor's
-    # comments on them, 7 their recent events, and the burn-up chart's 8 targets, 9 the
+    # 1 the account (the session is in the cache), 2 the accepted relation with the person, their
+    # name and progress version, 3 the person's goal, 4 their skills, 5 their milestones, 6 this
+    # mentor's comments on them, 7 their recent events, and the burn-up chart's 8 targets, 9 the
     # catalog's dated records of their stages, 10 item events. The role's checklist comes from
-    # the catalog cache (2 more queries the first time).
+    # the catalog cache (2 more queries the first time). While the person, the relation and the
+    # catalog stay the same, the page is served from its kept copy after the first two.
     with django_assert_num_queries(10 + 2):
         assert mentor_client.get(URL).status_code == 200
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(2):
         assert mentor_client.get(URL).status_code == 200
 
     grow_tenfold(person, setup)
@@ -216,8 +217,31 @@ def test_it_runs_ten_queries_however_long_the_history(
 
     with django_assert_num_queries(10 + 2):
         assert mentor_client.get(URL).status_code == 200
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(2):
         assert mentor_client.get(URL).status_code == 200
+
+
+def test_a_kept_page_is_never_served_once_anything_it_shows_changes(
+    mentor_client, relation, person, setup
+):
+    done = mentor_client.get(URL).content.decode().count("status-chip status-done")
+    assert "Private thoughts" not in mentor_client.get(URL).content.decode()
+    # The person lets them see notes: a page of its own.
+    mentors.mentorship_set_notes(person=person, mentorship_id=relation.pk, shows_notes=True)
+    assert "Private thoughts" in mentor_client.get(URL).content.decode()
+    # The person ticks an item: their progress version moves.
+    services.skill_set_status(user=person, skill_id=setup.skills["torch"].pk, status="done")
+    assert mentor_client.get(URL).content.decode().count("status-chip status-done") > done
+    # The person's name changes.
+    Profile.objects.filter(user=person).update(display_name="Ana Souza")
+    assert "Ana Souza" in mentor_client.get(URL).content.decode()
+    # Another mentor of the same person has a page of their own, with their own name.
+    other = MentorshipFactory.create(person=person, mentor=UserFactory.create(username="cy"))
+    html = signed_in(other.mentor).get(URL).content.decode()
+    assert "cy" in html and "ben" not in html
+    # The relation ends: the next request is a 404, kept copy or not.
+    mentors.mentorship_end(user=person, mentorship_id=relation.pk, as_mentor=False)
+    assert mentor_client.get(URL).status_code == 404
 
 
 # --- Valid HTML ---------------------------------------------------------------------------------

@@ -3,15 +3,21 @@ comments the mentor leaves on the items of that person's plan; and the person hi
 
 Every request finds the accepted relation in the query that checks it: anyone else (an outsider,
 an ex-mentor, an invitee who declined or has not answered, the person themself) gets a 404, and
-a relation ended is so from the next request on. The page is never kept by any cache.
+a relation ended is so from the next request on. Only then is the page served, from a copy kept
+under the relation, the person's progress version and the catalog version (careers.page_cache),
+as the person's own pages are; browsers keep none.
 """
 
 from __future__ import annotations
 
+import hashlib
+from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -20,11 +26,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from careers import cache as catalog_cache
+from careers import page_cache
 
 from . import burnup_reads, feedback, mentors, progress, selectors
 from .feedback import CommentForm, CommentHiddenForm
 from .http import HttpResponseSeeOther, PersonRequest
 from .models import EventKind, ItemComment, Mentorship
+from .page_cache import holds_until
 
 TEMPLATE = "tracker/mentee.html"
 ITEM_KINDS: dict[str, progress.ItemKind] = {
@@ -37,11 +45,15 @@ SHOWN_EVENTS = [EventKind.SKILL, EventKind.MILESTONE, EventKind.GOAL]
 
 
 def _relation(request: PersonRequest, username: str) -> Mentorship:
-    """The accepted relation through which the signed-in mentor sees `username` (1 query)."""
+    """The accepted relation through which the signed-in mentor sees `username`, with the
+    person's name and progress version (1 query)."""
     return get_object_or_404(
         Mentorship.objects.accepted()
         .select_related("person")
-        .annotate(person_name=mentors.person_name_in_query("person")),
+        .annotate(
+            person_name=mentors.person_name_in_query("person"),
+            progress_version=F("person__profile__progress_version"),
+        ),
         mentor=request.user,
         person__username=username,
     )
@@ -52,16 +64,18 @@ def _page_url(relation: Mentorship, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def _page(
+def _render(
     request: PersonRequest,
     relation: Mentorship,
+    extra: dict[str, Any],
     *,
     form: CommentForm | None = None,
     form_for: str = "",
     status: int = 200,
-) -> HttpResponse:
-    """The person's progress as their mentor sees it; `form`, when given, is the comment form of
-    `form_for` (an item's or a comment's id on the page) sent back with its errors."""
+) -> tuple[HttpResponse, datetime | None]:
+    """The person's progress as their mentor sees it, and until when it holds (its pace counts
+    the last four weeks); `form`, when given, is the comment form of `form_for` (an item's or a
+    comment's id on the page) sent back with its errors."""
     person = relation.person
     version = catalog_cache.version()
     goal = selectors.active_goal(person)
@@ -72,27 +86,60 @@ def _page(
         "form_for": form_for,
         "max_length": feedback.COMMENT_MAX_LENGTH,
     }
+    until = None
     if goal is not None:
         plan = selectors.load_plan(person, goal, version)
         feedback.attach_comments(plan, person, author=request.user)
+        window = plan.pace(timezone.now())
+        until = holds_until(window)
         context |= {
             "plan": plan,
             "events": selectors.recent_events(person, kinds=SHOWN_EVENTS),
-            **burnup_reads.burnup(
-                person,
-                goal=goal,
-                catalog_version=version,
-                pace=plan.pace(timezone.now()).per_week,
-            ),
+            **burnup_reads.burnup(person, goal=goal, catalog_version=version, pace=window.per_week),
         }
-    return render(request, TEMPLATE, context, status=status)
+    return render(request, TEMPLATE, context | extra, status=status), until
+
+
+def _page(
+    request: PersonRequest,
+    relation: Mentorship,
+    *,
+    form: CommentForm | None = None,
+    form_for: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """The page rendered for this request alone: a comment form sent back with its errors."""
+    return _render(request, relation, {}, form=form, form_for=form_for, status=status)[0]
 
 
 @never_cache
 @login_required
 @require_safe
 def mentee(request: PersonRequest, username: str) -> HttpResponse:
-    return _page(request, _relation(request, username))
+    relation = _relation(request, username)
+    version = catalog_cache.version()
+    progress_version = getattr(relation, "progress_version", None)
+    key = None
+    if version is not None and progress_version is not None:
+        # The page names both: the mentor in the navigation, the person in its heading.
+        names = "\x00".join(
+            [
+                request.user.get_username(),
+                relation.person.get_username(),
+                getattr(relation, "person_name", ""),
+            ]
+        )
+        digest = hashlib.blake2b(names.encode(), digest_size=8).hexdigest()
+        key = (
+            f"page:mentee:{request.user.pk}:{relation.pk}:{int(relation.shows_notes)}:{digest}"
+            f":{relation.person_id}:{progress_version}:catalog:{version}"
+        )
+    return page_cache.serve(
+        request,
+        key,
+        lambda extra: _render(request, relation, extra),
+        timeout=settings.PERSONAL_PAGE_CACHE_TIMEOUT,
+    )
 
 
 def _item_on_plan(relation: Mentorship, kind: str, item_id: int) -> progress.ItemKey:

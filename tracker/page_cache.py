@@ -13,16 +13,18 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils import timezone
 
 from careers import page_cache
 
 from .http import PersonRequest
 from .models import Profile
+from .progress import PaceWindow
 from .selectors import profile as read_profile
 
 # Renders the page for the person's profile, with this context added, and says until when it
@@ -49,3 +51,12 @@ def serve(
         lambda extra: render(profile, extra),
         timeout=settings.PERSONAL_PAGE_CACHE_TIMEOUT,
     )
+
+
+def holds_until(window: PaceWindow) -> datetime:
+    """Until when a page showing this pace and a burn-up chart holds: the chart runs to today, so
+    a copy kept overnight would end on yesterday, and the pace counts the last four weeks."""
+    tomorrow = timezone.make_aware(
+        datetime.combine(timezone.localdate() + timedelta(days=1), time.min)
+    )
+    return tomorrow if window.until is None else min(window.until, tomorrow)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -137,11 +137,7 @@ def _dashboard_context(
             next_pay = {"band": band, "national": national}
     window = plan.pace(timezone.now())
     pace = window.per_week
-    # The burn-up chart runs to today: a page kept overnight would end on yesterday.
-    tomorrow = timezone.make_aware(
-        datetime.combine(timezone.localdate() + timedelta(days=1), time.min)
-    )
-    until = tomorrow if window.until is None else min(window.until, tomorrow)
+    until = page_cache.holds_until(window)
     context = {
         "goal": goal,
         "profile": profile,

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -48,23 +49,41 @@ _SPELLED_OUT = {
 
 @dataclass(frozen=True)
 class Term:
-    """One word of the query (or a spelled-out phrase), with every form it may take."""
+    """One word of the query (or a spelled-out phrase), with every form it may take: `pattern`
+    finds them at the start of a word, `anywhere` wherever they are."""
 
     text: str
     pattern: re.Pattern[str]
+    anywhere: re.Pattern[str]
 
     def found_in(self, text: str) -> bool:
-        return self.pattern.search(text) is not None
+        # A search with a lookbehind tries every position of the text; one without it skips
+        # ahead to where a form may start, so the lookbehind is tried there alone.
+        position = 0
+        while (found := self.anywhere.search(text, position)) is not None:
+            if self.pattern.match(text, found.start()):
+                return True
+            position = found.start() + 1
+        return False
 
 
-def _pattern(forms: Iterable[str]) -> re.Pattern[str]:
-    # At the start of a word; the words of a phrase apart by spaces or hyphens.
-    alternatives = sorted(
-        (r"[\s-]+".join(re.escape(word) for word in re.split(r"[\s-]+", form)) for form in forms),
-        key=len,
-        reverse=True,
+def _term(text: str, forms: Iterable[str]) -> Term:
+    # The words of a phrase apart by spaces or hyphens.
+    alternatives = "|".join(
+        sorted(
+            (
+                r"[\s-]+".join(re.escape(word) for word in re.split(r"[\s-]+", form))
+                for form in forms
+            ),
+            key=len,
+            reverse=True,
+        )
     )
-    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + ")", re.IGNORECASE)
+    return Term(
+        text,
+        pattern=re.compile(r"(?<!\w)(?:" + alternatives + ")", re.IGNORECASE),
+        anywhere=re.compile(alternatives, re.IGNORECASE),
+    )
 
 
 def terms(query: str) -> list[Term]:
@@ -86,7 +105,7 @@ def terms(query: str) -> list[Term]:
             forms = {phrase, *ABBREVIATIONS.get(phrase, ())}
             i += 1
         if all(term.text != phrase for term in found):
-            found.append(Term(phrase, _pattern(forms)))
+            found.append(_term(phrase, forms))
     return found
 
 
@@ -158,6 +177,17 @@ class RoleEntry:
     pay_low: int | None
     pay_high: int | None
 
+    # Each place a word may match, as one text: one pattern search a place instead of one a
+    # text. Texts are joined by a NUL, which no text holds (Django's form fields refuse it) and
+    # no pattern matches, so no phrase is found across two texts.
+    @cached_property
+    def stage_text(self) -> str:
+        return "\x00".join(self.stage_titles)
+
+    @cached_property
+    def other_text(self) -> str:
+        return "\x00".join((*self.skills, self.summary, self.description, *self.stage_summaries))
+
 
 @dataclass(frozen=True)
 class SkillEntry:
@@ -192,27 +222,31 @@ def _weight(role: RoleEntry, term: Term) -> int:
     """Where the term matched the role at best; 0 where it did not."""
     if term.found_in(role.name):
         return NAME
-    if any(term.found_in(title) for title in role.stage_titles):
+    if term.found_in(role.stage_text):
         return STAGE
-    others = (*role.skills, role.summary, role.description, *role.stage_summaries)
-    return OTHER if any(term.found_in(text) for text in others) else 0
+    return OTHER if term.found_in(role.other_text) else 0
 
 
-def find_roles(roles: Iterable[RoleEntry], found: Sequence[Term]) -> list[RoleHit]:
-    """The roles every term matches, best first, each with what matched."""
+def rank_roles(roles: Iterable[RoleEntry], found: Sequence[Term]) -> list[tuple[RoleEntry, int]]:
+    """The roles every term matches, best first, each with its score."""
     if not found:
         return []
     ranked = []
     for role in roles:
-        weights = [_weight(role, term) for term in found]
-        if not all(weights):
-            continue
-        ranked.append((-sum(weights), -_covered(role.name, found), role.name.casefold(), role))
+        weights = []
+        for term in found:
+            weight = _weight(role, term)
+            if not weight:
+                break
+            weights.append(weight)
+        else:
+            ranked.append((-sum(weights), -_covered(role.name, found), role.name.casefold(), role))
     ranked.sort(key=lambda entry: entry[:3])
-    return [_hit(role, -score, found) for score, _, _, role in ranked]
+    return [(role, -score) for score, _, _, role in ranked]
 
 
-def _hit(role: RoleEntry, score: int, found: Sequence[Term]) -> RoleHit:
+def role_hit(role: RoleEntry, score: int, found: Sequence[Term]) -> RoleHit:
+    """What a result shows of a role the terms matched: only the results shown are made."""
     stages = [title for title in role.stage_titles if matches_any(title, found)]
     skills = [name for name in role.skills if matches_any(name, found)]
     # The description is shown only when nothing else shown explains the match.

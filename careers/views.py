@@ -111,14 +111,14 @@ def _search_results(version: int | None, family: str, query: str, number: int) -
     roles = catalog_cache.cached("search:roles", version, queries.role_entries)
     if family:
         roles = [role for role in roles if role.family == family]
-    hits = search.find_roles(roles, found)
-    page = Paginator(hits, ROLES_PER_PAGE).get_page(number)
+    ranked = search.rank_roles(roles, found)
+    page = Paginator(ranked, ROLES_PER_PAGE).get_page(number)
     skills = catalog_cache.cached("skills", version, queries.skill_entries)
     params = {key: value for key, value in (("family", family), ("q", query)) if value}
     context = {
-        "hits": page.object_list,
+        "hits": [search.role_hit(role, score, found) for role, score in page.object_list],
         "page": page,
-        "total": len(hits),
+        "total": len(ranked),
         "page_query": urlencode(params) + "&",
         "family_label": Family(family).label if family else "",
         "search": query,

@@ -172,6 +172,10 @@ def test_terms_are_the_words_with_spelled_out_phrases_kept_whole(query, texts):
         ("ml", "HTML templates", False),  # at the start of a word only
         ("ai", "Maintenance", False),
         ("nlp", "Natural language processing", True),
+        # Inside a word first, then at the start of one.
+        ("ml", "HTML and ML", True),
+        ("ml", "xmlml", False),
+        ("machine learning", "xmachine learning, machine-learning", True),
     ],
 )
 def test_a_term_matches_at_the_start_of_a_word_in_any_of_its_forms(query, text, found):
@@ -243,9 +247,9 @@ def role(name: str, stages: tuple[str, ...] = (), skills: tuple[str, ...] = ()) 
     ],
 )
 def test_roles_rank_by_where_the_words_matched(query, roles, expected):
-    hits = search.find_roles(roles, search.terms(query))
+    ranked = search.rank_roles(roles, search.terms(query))
 
-    assert [hit.role.name for hit in hits] == expected
+    assert [role.name for role, _ in ranked] == expected
 
 
 def test_a_short_text_is_its_own_excerpt():
@@ -274,3 +278,12 @@ def test_skills_are_found_by_name_the_most_fully_matched_first():
     hits = search.find_skills(skills, search.terms("pytorch"))
 
     assert [hit.skill.name for hit in hits] == ["PyTorch", "PyTorch Lightning"]
+
+
+def test_a_phrase_is_never_found_across_two_of_a_roles_texts():
+    apart = role("Apart", stages=("Machine",), skills=("Learning basics",))
+    together = role("Together", skills=("Applied machine learning",))
+
+    ranked = search.rank_roles([apart, together], search.terms("machine learning"))
+
+    assert [entry.name for entry, _ in ranked] == ["Together"]

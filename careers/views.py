@@ -38,15 +38,17 @@ def _public(
     version: int | None,
     render: Callable[[dict[str, Any]], HttpResponse],
     variant: str = "",
+    query: str = "",
 ) -> HttpResponse:
-    """A public page, `render(extra_context)`, kept whole when its address has no query: it is
-    the same for every visitor, and for everyone signed in but for the CSRF token
-    (careers.page_cache) and what `variant` names (the person's region on a role page). Other
-    addresses are rendered for their request, around the parts kept by catalog version."""
+    """A public page, `render(extra_context)`, kept whole when its address has no query, or when
+    the view says what of the query the page shows, checked (`query`): it is the same for every
+    visitor, and for everyone signed in but for the CSRF token (careers.page_cache) and what
+    `variant` names (the person's region). Other addresses are rendered for their request,
+    around the parts kept by catalog version."""
     key = None
-    if version is not None and not request.GET:
+    if version is not None and (query or not request.GET):
         who = "member" if request.user.is_authenticated else "visitor"
-        key = f"public:{who}:{variant}:{request.path}:catalog:{version}"
+        key = f"public:{who}:{variant}:{request.path}:{query}:catalog:{version}"
     response = page_cache.serve(
         request, key, lambda extra: (render(extra), None), settings.CATALOG_CACHE_TIMEOUT
     )
@@ -271,31 +273,36 @@ def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def role_compare(request: HttpRequest) -> HttpResponse:
     """Two published roles side by side: a form error in the page for a missing role or the
-    same role twice, a 404 for a role nobody offers."""
+    same role twice, a 404 for a role nobody offers. A pair's page is kept whole, one copy per
+    region for people signed in (`_public`)."""
     version = catalog_cache.version()
     form = CompareForm(request.GET or None)
-    context: dict[str, Any] = {
-        "form": form,
-        "choices": catalog_cache.cached("role-choices", version, queries.role_choices),
-    }
-    if form.is_bound and form.is_valid():
-        a = compare.compare_role(form.cleaned_data["a"], version)
-        b = compare.compare_role(form.cleaned_data["b"], version)
-        if a is None or b is None:
-            raise Http404("No such role.")
-        region_id, _, region_name = _person_region(request)
-        context |= {
-            "a": a,
-            "b": b,
-            "levels": compare.level_rows(a, b, region_id),
-            "skills": compare.skill_groups(a, b),
-            "region_name": region_name if region_id is not None else "",
-            "query": urlencode({"a": a.slug, "b": b.slug}),
+    region_id, _, region_name = _person_region(request)
+    valid = form.is_bound and form.is_valid()
+
+    def render_page(extra: dict[str, Any]) -> HttpResponse:
+        context: dict[str, Any] = {
+            "form": form,
+            "choices": catalog_cache.cached("role-choices", version, queries.role_choices),
         }
-    response = render(request, "careers/role_compare.html", context)
-    # The signed-in version has the person's menu and region: no shared cache may mix them.
-    patch_vary_headers(response, ("Cookie",))
-    return response
+        if valid:
+            a = compare.compare_role(form.cleaned_data["a"], version)
+            b = compare.compare_role(form.cleaned_data["b"], version)
+            if a is None or b is None:
+                raise Http404("No such role.")
+            context |= {
+                "a": a,
+                "b": b,
+                "levels": compare.level_rows(a, b, region_id),
+                "skills": compare.skill_groups(a, b),
+                "region_name": region_name if region_id is not None else "",
+                "query": urlencode({"a": a.slug, "b": b.slug}),
+            }
+        return render(request, "careers/role_compare.html", context | extra)
+
+    # The slugs are checked by the form: the key holds nothing else of the address.
+    pair = urlencode({"a": form.cleaned_data["a"], "b": form.cleaned_data["b"]}) if valid else ""
+    return _public(request, version, render_page, variant=str(region_id or ""), query=pair)
 
 
 # --- Skills -----------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from careers.signals import catalog_changed
@@ -75,6 +76,27 @@ def test_a_signed_in_person_sees_their_regions_figures_beside_the_national_ones(
     assert "<dt>Seattle, WA</dt>" in html
     assert f"$95,000 {DASH} $150,000" in html
     assert f"$70,000 {DASH} $132,000" in html
+
+
+def test_a_kept_page_is_kept_per_pair_and_per_region(owner_client, owner, other_user, roles):
+    first, second = roles
+    region = RegionFactory.create(name="Seattle, WA")
+    Profile.objects.filter(user=owner).update(region=region)
+    SalaryBandFactory.create(
+        role=first.role, stage=first.entry, region=region, low=95_000, high=150_000
+    )
+    assert "Seattle, WA" in owner_client.get(URL, query(first, second)).content.decode()
+
+    # Someone signed in without that region, and a visitor, get pages of their own.
+    other = Client()
+    other.force_login(other_user)
+    assert "Seattle, WA" not in other.get(URL, query(first, second)).content.decode()
+    assert "Seattle, WA" not in Client().get(URL, query(first, second)).content.decode()
+    # The other order is another page; anything else in the address changes nothing.
+    swapped = owner_client.get(URL, query(second, first)).content.decode()
+    assert swapped.index("ML Engineer") < swapped.index("Data Engineer")
+    extra = owner_client.get(URL, query(first, second) | {"x": "<b>"}).content.decode()
+    assert "<b>" not in extra and "Seattle, WA" in extra
 
 
 def test_it_groups_the_skills_both_ask_for_and_each_roles_own(client, roles):

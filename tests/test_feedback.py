@@ -14,7 +14,7 @@ from django.utils import timezone
 from careers.models import Skill
 from tests.factories import MentorshipFactory, UserFactory
 from tests.html_checker import html_errors
-from tests.tracker_helpers import assert_queries, make_role, target
+from tests.tracker_helpers import assert_queries, client_for, make_role, target
 from tracker import feedback, progress, services
 from tracker.account_data import account_delete
 from tracker.import_file import read_export
@@ -50,20 +50,14 @@ def relation(person):
     return MentorshipFactory.create(person=person, mentor=mentor)
 
 
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
 def mentor_client(relation):
-    return signed_in(relation.mentor)
+    return client_for(relation.mentor)
 
 
 @pytest.fixture
 def person_client(person):
-    return signed_in(person)
+    return client_for(person)
 
 
 def add_url(kind: str, item_id: int, username: str = "ana") -> str:
@@ -215,7 +209,7 @@ KINDS = ["outsider", "ex-mentor", "declined", "pending", "person"]
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_nobody_but_a_mentor_may_comment(person, relation, setup, kind):
-    client = signed_in(_someone(person, kind))
+    client = client_for(_someone(person, kind))
     response = client.post(add_url("skill", setup.skills["torch"].pk), {"text": "Hi"})
     assert response.status_code == 404
     assert not ItemComment.objects.exists()
@@ -227,7 +221,7 @@ def test_nobody_but_its_author_may_edit_or_delete_a_comment(person, comment, kin
         someone = MentorshipFactory.create(person=person).mentor
     else:
         someone = _someone(person, kind)
-    client = signed_in(someone)
+    client = client_for(someone)
     assert client.post(edit_url(comment), {"text": "Changed"}).status_code == 404
     assert client.post(delete_url(comment)).status_code == 404
     assert ItemComment.objects.get().text == "Try the tutorial."
@@ -252,7 +246,7 @@ def test_the_comment_urls_refuse_a_get(mentor_client, person_client, comment, se
 def test_a_mentor_cannot_reach_a_comment_through_another_person(relation, comment):
     # The mentor's own comment, asked for under the name of someone else they mentor.
     other = MentorshipFactory.create(mentor=relation.mentor).person
-    client = signed_in(relation.mentor)
+    client = client_for(relation.mentor)
     url = f"/mentoring/{other.username}/comments/{comment.pk}/edit/"
     assert client.post(url, {"text": "Changed"}).status_code == 404
 
@@ -357,7 +351,7 @@ def test_nobody_but_the_person_hides_a_comment(person, relation, comment, who):
         "other mentor": MentorshipFactory.create(person=person).mentor,
         "outsider": UserFactory.create(),
     }[who]
-    assert signed_in(someone).post(hidden_url(comment), {"hidden": "1"}).status_code == 404
+    assert client_for(someone).post(hidden_url(comment), {"hidden": "1"}).status_code == 404
     assert not ItemComment.objects.get().is_hidden
 
 
@@ -507,7 +501,7 @@ def test_a_mentor_deleting_their_account_takes_their_comments_off_the_kept_plan(
 
 def test_a_mentors_new_name_shows_on_the_kept_plan_at_once(person_client, relation, comment):
     assert "Ben Okafor" in person_client.get("/plan/").content.decode()
-    signed_in(relation.mentor).post(
+    client_for(relation.mentor).post(
         "/settings/profile/", {"display_name": "Benjamin O.", "region": ""}
     )
     assert "Benjamin O." in person_client.get("/plan/").content.decode()

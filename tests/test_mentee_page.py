@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import MentorshipFactory, UserFactory
 from tests.html_checker import html_errors
-from tests.tracker_helpers import grow_tenfold, make_role, target
+from tests.tracker_helpers import client_for, grow_tenfold, make_role, target
 from tracker import feedback, mentors, progress, services
 from tracker.models import Mentorship, MentorshipStatus, Profile
 
@@ -48,12 +47,6 @@ def mentor_client(client, relation):
     return client
 
 
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def test_the_url_is_named():
     assert reverse("tracker:mentee", args=["ana"]) == URL
 
@@ -79,20 +72,20 @@ def _relation_of(person, status: str) -> Mentorship:
 )
 def test_a_relation_not_accepted_shows_nothing(person, status):
     someone = _relation_of(person, status).mentor
-    assert signed_in(someone).get(URL).status_code == 404
+    assert client_for(someone).get(URL).status_code == 404
 
 
 def test_an_outsider_gets_a_404(person, other_user):
-    assert signed_in(other_user).get(URL).status_code == 404
+    assert client_for(other_user).get(URL).status_code == 404
 
 
 def test_the_person_themself_gets_a_404(person, relation):
-    assert signed_in(person).get(URL).status_code == 404
+    assert client_for(person).get(URL).status_code == 404
 
 
 def test_a_mentor_of_someone_else_gets_a_404(person, setup):
     elsewhere = MentorshipFactory.create()
-    assert signed_in(elsewhere.mentor).get(URL).status_code == 404
+    assert client_for(elsewhere.mentor).get(URL).status_code == 404
 
 
 def test_an_unknown_username_is_a_404(mentor_client):
@@ -174,7 +167,7 @@ def test_a_username_stands_in_for_a_missing_display_name(mentor_client, person):
 def test_a_person_without_a_target_has_nothing_to_show_yet(relation):
     newcomer = UserFactory.create(username="newcomer")
     MentorshipFactory.create(person=newcomer, mentor=relation.mentor)
-    html = signed_in(relation.mentor).get("/mentoring/newcomer/").content.decode()
+    html = client_for(relation.mentor).get("/mentoring/newcomer/").content.decode()
     assert "has not chosen a target role yet" in html
 
 
@@ -237,7 +230,7 @@ def test_a_kept_page_is_never_served_once_anything_it_shows_changes(
     assert "Ana Souza" in mentor_client.get(URL).content.decode()
     # Another mentor of the same person has a page of their own, with their own name.
     other = MentorshipFactory.create(person=person, mentor=UserFactory.create(username="cy"))
-    html = signed_in(other.mentor).get(URL).content.decode()
+    html = client_for(other.mentor).get(URL).content.decode()
     assert "cy" in html and "ben" not in html
     # The relation ends: the next request is a 404, kept copy or not.
     mentors.mentorship_end(user=person, mentorship_id=relation.pk, as_mentor=False)

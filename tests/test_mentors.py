@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.factories import MentorshipFactory, UserFactory
-from tests.tracker_helpers import make_role, target
+from tests.tracker_helpers import client_for, make_role, target
 from tracker import mentors
 from tracker.account_data import account_data
 from tracker.import_file import ImportFileError, read_export
@@ -52,12 +52,6 @@ def mentee_end_url(m: Mentorship) -> str:
 
 def version(user: User) -> int:
     return Profile.objects.get(user=user).progress_version
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

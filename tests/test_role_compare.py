@@ -9,7 +9,7 @@ from django.urls import reverse
 from careers.signals import catalog_changed
 from tests.builders import build_catalog
 from tests.factories import RegionFactory, SalaryBandFactory, StageSkillFactory
-from tests.tracker_helpers import RoleSetup, make_role
+from tests.tracker_helpers import RoleSetup, client_for, make_role
 from tracker import services
 from tracker.models import Profile
 
@@ -88,8 +88,7 @@ def test_a_kept_page_is_kept_per_pair_and_per_region(owner_client, owner, other_
     assert "Seattle, WA" in owner_client.get(URL, query(first, second)).content.decode()
 
     # Someone signed in without that region, and a visitor, get pages of their own.
-    other = Client()
-    other.force_login(other_user)
+    other = client_for(other_user)
     assert "Seattle, WA" not in other.get(URL, query(first, second)).content.decode()
     assert "Seattle, WA" not in Client().get(URL, query(first, second)).content.decode()
     # The other order is another page; anything else in the address changes nothing.

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from careers.signals import catalog_changed
 from tests.factories import RegionFactory, StageSkillFactory
-from tests.tracker_helpers import grow_tenfold, make_role, target
+from tests.tracker_helpers import client_for, grow_tenfold, make_role, target
 from tracker import services
 from tracker.models import Profile
 
@@ -26,12 +25,6 @@ def finish_entry(user, setup) -> None:
     for key in ("python", "algebra"):
         services.skill_set_status(user=user, skill_id=setup.skills[key].pk, status="done")
     services.milestone_set_done(user=user, milestone_id=setup.milestones["portfolio"].pk, done=True)
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_the_url_is_named(setup):

@@ -8,7 +8,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.contrib.auth.models import User
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -155,3 +157,10 @@ def assert_queries(data: int, *, transactions: int = 0) -> Iterator[None]:
     assert len(queries) == data, f"{len(queries)} queries, expected {data}:\n\n{listing}"
     # Each atomic block opens and closes once (BEGIN + COMMIT, or SAVEPOINT + RELEASE).
     assert len(control) == 2 * transactions, control
+
+
+def client_for(user: User) -> Client:
+    """A browser of its own, signed in as `user`."""
+    client = Client()
+    client.force_login(user)
+    return client

@@ -110,10 +110,12 @@ def _search_results(version: int | None, family: str, query: str, number: int) -
     """What a search finds, ranked (careers.search), from the catalog's search entries: no
     query when the cache holds them. Rendered for its request alone, as the query is typed."""
     found = search.terms(query)
-    roles = catalog_cache.cached("search:roles", version, queries.role_entries)
+    index = catalog_cache.cached(
+        "search:roles", version, lambda: search.RoleIndex.of(queries.role_entries())
+    )
+    ranked = search.rank_roles(index, found)
     if family:
-        roles = [role for role in roles if role.family == family]
-    ranked = search.rank_roles(roles, found)
+        ranked = [(role, score) for role, score in ranked if role.family == family]
     page = Paginator(ranked, ROLES_PER_PAGE).get_page(number)
     skills = catalog_cache.cached("skills", version, queries.skill_entries)
     params = {key: value for key, value in (("family", family), ("q", query)) if value}

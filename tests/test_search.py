@@ -247,7 +247,7 @@ def role(name: str, stages: tuple[str, ...] = (), skills: tuple[str, ...] = ()) 
     ],
 )
 def test_roles_rank_by_where_the_words_matched(query, roles, expected):
-    ranked = search.rank_roles(roles, search.terms(query))
+    ranked = search.rank_roles(search.RoleIndex.of(roles), search.terms(query))
 
     assert [role.name for role, _ in ranked] == expected
 
@@ -284,6 +284,23 @@ def test_a_phrase_is_never_found_across_two_of_a_roles_texts():
     apart = role("Apart", stages=("Machine",), skills=("Learning basics",))
     together = role("Together", skills=("Applied machine learning",))
 
-    ranked = search.rank_roles([apart, together], search.terms("machine learning"))
+    ranked = search.rank_roles(
+        search.RoleIndex.of([apart, together]), search.terms("machine learning")
+    )
 
     assert [entry.name for entry, _ in ranked] == ["Together"]
+
+
+@pytest.mark.parametrize(
+    ("query", "texts", "holding"),
+    [
+        ("ml", ["ML", "HTML", "Applied ML", "", "ml"], {0, 2, 4}),
+        ("machine learning", ["machine", "learning", "Machine-learning"], {2}),
+        ("python", ["PyTorch", "Python, then more Python"], {1}),
+        ("python", [], set()),
+    ],
+)
+def test_many_texts_searched_as_one_say_which_of_them_hold_the_term(query, texts, holding):
+    (term,) = search.terms(query)
+
+    assert search.Texts.of(texts).holding(term) == holding

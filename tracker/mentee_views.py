@@ -10,7 +10,6 @@ as the person's own pages are; browsers keep none.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from typing import Any
 
@@ -32,7 +31,7 @@ from . import burnup_reads, feedback, mentors, progress, selectors
 from .feedback import CommentForm, CommentHiddenForm
 from .http import HttpResponseSeeOther, PersonRequest
 from .models import EventKind, ItemComment, Mentorship
-from .page_cache import holds_until
+from .page_cache import digest, holds_until
 
 TEMPLATE = "tracker/mentee.html"
 ITEM_KINDS: dict[str, progress.ItemKind] = {
@@ -67,6 +66,7 @@ def _page_url(relation: Mentorship, anchor: str = "") -> str:
 def _render(
     request: PersonRequest,
     relation: Mentorship,
+    version: int | None,
     extra: dict[str, Any],
     *,
     form: CommentForm | None = None,
@@ -77,7 +77,6 @@ def _render(
     the last four weeks); `form`, when given, is the comment form of `form_for` (an item's or a
     comment's id on the page) sent back with its errors."""
     person = relation.person
-    version = catalog_cache.version()
     goal = selectors.active_goal(person)
     context: dict[str, Any] = {
         "relation": relation,
@@ -109,7 +108,8 @@ def _page(
     status: int = 200,
 ) -> HttpResponse:
     """The page rendered for this request alone: a comment form sent back with its errors."""
-    return _render(request, relation, {}, form=form, form_for=form_for, status=status)[0]
+    version = catalog_cache.version()
+    return _render(request, relation, version, {}, form=form, form_for=form_for, status=status)[0]
 
 
 @never_cache
@@ -122,22 +122,21 @@ def mentee(request: PersonRequest, username: str) -> HttpResponse:
     key = None
     if version is not None and progress_version is not None:
         # The page names both: the mentor in the navigation, the person in its heading.
-        names = "\x00".join(
-            [
+        names = digest(
+            (
                 request.user.get_username(),
                 relation.person.get_username(),
                 getattr(relation, "person_name", ""),
-            ]
+            )
         )
-        digest = hashlib.blake2b(names.encode(), digest_size=8).hexdigest()
         key = (
-            f"page:mentee:{request.user.pk}:{relation.pk}:{int(relation.shows_notes)}:{digest}"
+            f"page:mentee:{request.user.pk}:{relation.pk}:{int(relation.shows_notes)}:{names}"
             f":{relation.person_id}:{progress_version}:catalog:{version}"
         )
     return page_cache.serve(
         request,
         key,
-        lambda extra: _render(request, relation, extra),
+        lambda extra: _render(request, relation, version, extra),
         timeout=settings.PERSONAL_PAGE_CACHE_TIMEOUT,
     )
 

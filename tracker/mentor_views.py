@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 from datetime import datetime
 from typing import Any
@@ -28,6 +27,7 @@ from .account_data import attachment, csv_cell
 from .forms import MentorInviteForm, MentorNotesForm
 from .http import HttpResponseSeeOther, PersonRequest
 from .mentors import Invite
+from .page_cache import digest
 from .team_reads import Column
 
 SETTINGS_TEMPLATE = "tracker/mentors_settings.html"
@@ -156,13 +156,11 @@ def mentoring(request: PersonRequest) -> HttpResponse:
     version = catalog_cache.version()
     key = None
     if version is not None:
-        # The page names the mentor by username where they have no display name.
-        account = hashlib.blake2b(request.user.get_username().encode(), digest_size=8)
-        # An invitation's repr says all the page shows of it.
-        waiting = team_reads.digest(invitations)
+        # The page names the mentor by username where they have no display name; an
+        # invitation's repr says all the page shows of it.
         key = (
-            f"page:mentoring:{request.user.pk}:{account.hexdigest()}"
-            f":{team_reads.digest(relations)}:{waiting}"
+            f"page:mentoring:{request.user.pk}:{digest(request.user.get_username())}"
+            f":{digest(relations)}:{digest(invitations)}"
             f":{column.value}:{int(descending)}:catalog:{version}"
         )
 

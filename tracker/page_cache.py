@@ -32,6 +32,12 @@ from .selectors import profile as read_profile
 Render = Callable[[Profile, dict[str, Any]], tuple[HttpResponse, datetime | None]]
 
 
+def digest(values: object) -> str:
+    """A short fingerprint of what a kept page shows besides the versions in its key (names,
+    relations), for the key."""
+    return hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
+
+
 def serve(
     request: PersonRequest, name: str, catalog_version: int | None, render: Render
 ) -> HttpResponse:
@@ -40,9 +46,8 @@ def serve(
     key = None
     if catalog_version is not None:
         # The page greets the person by their username when they have no display name.
-        account = hashlib.blake2b(request.user.get_username().encode(), digest_size=8)
         key = (
-            f"page:{name}:{request.user.pk}:{account.hexdigest()}:{profile.pk}"
+            f"page:{name}:{request.user.pk}:{digest(request.user.get_username())}:{profile.pk}"
             f":{profile.progress_version}:catalog:{catalog_version}"
         )
     return page_cache.serve(

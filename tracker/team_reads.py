@@ -3,7 +3,6 @@ read on every request, and each member's figures, kept by the versions they are 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,6 +25,7 @@ from .models import (
     SkillProgress,
     SkillStatus,
 )
+from .page_cache import digest
 
 
 @dataclass(frozen=True)
@@ -189,12 +189,6 @@ def mentor_side(mentor: User, now: datetime) -> tuple[list[Relation], list[Invit
         else:
             invitations.append(Invitation(pk, person_name(name, username), shows_notes, ends))
     return sorted(relations, key=lambda r: r[1]), invitations
-
-
-def digest(values: object) -> str:
-    """A short fingerprint of what a page read: `mentor_side`'s relations change with any
-    relation and any change to a member's data, as their version moves."""
-    return hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
 
 
 def team(relations: list[Relation], catalog_version: int | None, now: datetime) -> list[Member]:

@@ -263,6 +263,19 @@ class RoleIndex:
 
 
 @dataclass(frozen=True)
+class SkillIndex:
+    """The current skills, and their names as one text: kept by catalog version, as `RoleIndex`."""
+
+    skills: tuple[SkillEntry, ...]
+    names: Texts
+
+    @classmethod
+    def of(cls, skills: Iterable[SkillEntry]) -> SkillIndex:
+        listed = tuple(skills)
+        return cls(skills=listed, names=Texts.of(skill.name for skill in listed))
+
+
+@dataclass(frozen=True)
 class RoleHit:
     role: RoleEntry
     score: int
@@ -331,13 +344,11 @@ def matches_any(text: str, found: Sequence[Term]) -> bool:
     return any(term.found_in(text) for term in found)
 
 
-def find_skills(skills: Iterable[SkillEntry], found: Sequence[Term]) -> list[SkillHit]:
+def find_skills(index: SkillIndex, found: Sequence[Term]) -> list[SkillHit]:
     """The skills whose name every term matches, the most fully matched first."""
     if not found:
         return []
-    listed = list(skills)
-    names = Texts.of(skill.name for skill in listed)
-    matched = set.intersection(*(names.holding(term) for term in found))
-    hits = [listed[i] for i in matched]
+    matched = set.intersection(*(index.names.holding(term) for term in found))
+    hits = [index.skills[i] for i in matched]
     hits.sort(key=lambda skill: (-_covered(skill.name, found), skill.name.casefold()))
     return [SkillHit(skill, highlight(skill.name, found)) for skill in hits]

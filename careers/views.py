@@ -117,7 +117,9 @@ def _search_results(version: int | None, family: str, query: str, number: int) -
     if family:
         ranked = [(role, score) for role, score in ranked if role.family == family]
     page = Paginator(ranked, ROLES_PER_PAGE).get_page(number)
-    skills = catalog_cache.cached("skills", version, queries.skill_entries)
+    skills = catalog_cache.cached(
+        "search:skills", version, lambda: search.SkillIndex.of(queries.skill_entries())
+    )
     params = {key: value for key, value in (("family", family), ("q", query)) if value}
     context = {
         "hits": [search.role_hit(role, score, found) for role, score in page.object_list],

@@ -275,7 +275,7 @@ def test_skills_are_found_by_name_the_most_fully_matched_first():
         SkillEntry("c", "TensorFlow", "ml-frameworks", "Like PyTorch"),
     ]
 
-    hits = search.find_skills(skills, search.terms("pytorch"))
+    hits = search.find_skills(search.SkillIndex.of(skills), search.terms("pytorch"))
 
     assert [hit.skill.name for hit in hits] == ["PyTorch", "PyTorch Lightning"]
 
